@@ -1,0 +1,5 @@
+"""Allow `python -m wallboard`."""
+
+from wallboard.cli import main
+
+main()

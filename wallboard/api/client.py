@@ -1,0 +1,187 @@
+"""The Active Calls HTTP client: one keep-alive `httpx.AsyncClient`, POST-JSON, typed errors.
+
+The code travels only in the JSON body, so it is never in a URL that a proxy or access log
+records; every error message is built from fixed text, and anything that could echo the
+request is redacted before it leaves this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+
+from wallboard.api.errors import (
+    AUTHORIZED_IPS_HINT,
+    ApiError,
+    AuthorizationError,
+    PollError,
+    ProtocolError,
+    TransportError,
+)
+from wallboard.api.models import Extension, Queue
+from wallboard.api.parse import SkippedItem, parse_extensions, parse_queues
+
+DEFAULT_BASE_URL = "https://monapisec.voicenter.co.il/comet/API"
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+USER_AGENT = "wallboard (+https://github.com/voicenter-wallboard)"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """The parsed answers of both endpoints from one poll."""
+
+    extensions: list[Extension]
+    queues: list[Queue]
+    skipped: list[SkippedItem]
+    latency_s: float
+
+
+class ActiveCallsClient:
+    """Reads both endpoints of the Active Calls API over one keep-alive connection pool."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        code: str,
+        connect_timeout_s: float = 5.0,
+        read_timeout_s: float = 10.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        method: Literal["POST", "GET"] = "POST",
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._code = code
+        self._method = method
+        self._max_bytes = max_response_bytes
+        # A server that trickles bytes defeats a per-read timeout: bound the whole request.
+        self._deadline_s = connect_timeout_s + 2 * read_timeout_s
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/") + "/",
+            timeout=httpx.Timeout(
+                connect=connect_timeout_s,
+                read=read_timeout_s,
+                write=read_timeout_s,
+                pool=connect_timeout_s,
+            ),
+            transport=transport,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"ActiveCallsClient(base_url={str(self._http.base_url)!r})"
+
+    async def __aenter__(self) -> ActiveCallsClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def fetch(self, extension: str | None = None, queue: str | None = None) -> Answers:
+        """Poll both endpoints at once and parse them; raises a `PollError` on failure."""
+        started = time.perf_counter()
+        results = await asyncio.gather(
+            self._call("GetExtensionsCalls", "extension", extension),
+            self._call("GetQueuesCallers", "queue", queue),
+            return_exceptions=True,
+        )
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:
+            raise _most_telling(errors)
+        extensions_payload, queues_payload = results
+        extensions, skipped_ext = parse_extensions(extensions_payload)
+        queues, skipped_queues = parse_queues(queues_payload)
+        return Answers(
+            extensions=extensions,
+            queues=queues,
+            skipped=skipped_ext + skipped_queues,
+            latency_s=time.perf_counter() - started,
+        )
+
+    async def _call(self, endpoint: str, filter_name: str, filter_value: str | None) -> Any:
+        params: dict[str, str] = {"code": self._code}
+        if filter_value:
+            params[filter_name] = filter_value
+        try:
+            async with asyncio.timeout(self._deadline_s):
+                return await self._request(endpoint, params)
+        except PollError:
+            raise
+        except TimeoutError:
+            raise TransportError(f"{endpoint}: no answer within {self._deadline_s:g}s") from None
+        except httpx.TimeoutException as error:
+            raise TransportError(f"{endpoint}: timed out ({_kind(error)})") from None
+        except (httpx.TransportError, OSError) as error:
+            raise TransportError(f"{endpoint}: network error ({_kind(error)})") from None
+        except httpx.HTTPError as error:
+            raise ProtocolError(f"{endpoint}: HTTP failure ({_kind(error)})") from None
+
+    async def _request(self, endpoint: str, params: dict[str, str]) -> Any:
+        if self._method == "GET":
+            request = self._http.build_request("GET", endpoint, params=params)
+        else:
+            request = self._http.build_request("POST", endpoint, json=params)
+        response = await self._http.send(request, stream=True)
+        try:
+            body = await self._read_limited(endpoint, response)
+        finally:
+            await response.aclose()
+        status = response.status_code
+        if status in (401, 403):
+            raise AuthorizationError(
+                f"{endpoint}: HTTP {status}, access refused: {AUTHORIZED_IPS_HINT}"
+            )
+        if status >= 500:
+            raise TransportError(f"{endpoint}: server error HTTP {status}")
+        if status != 200:
+            raise ProtocolError(f"{endpoint}: unexpected HTTP {status} (check the base URL)")
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError):
+            content_type = response.headers.get("content-type", "no content type")
+            what = "an HTML page" if b"<html" in body[:512].lower() else "not JSON"
+            raise ProtocolError(
+                f"{endpoint}: answer is {what} ({_clip(content_type)}, {len(body)} bytes)"
+            ) from None
+
+    async def _read_limited(self, endpoint: str, response: httpx.Response) -> bytes:
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self._max_bytes:
+            raise ProtocolError(f"{endpoint}: answer too large ({int(declared)} bytes)")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self._max_bytes:
+                raise ProtocolError(
+                    f"{endpoint}: answer larger than the {self._max_bytes} byte limit"
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _most_telling(errors: list[BaseException]) -> BaseException:
+    """Of the failures of one poll, the one that says most about what to do."""
+    for kind in (AuthorizationError, ApiError, TransportError, ProtocolError):
+        for error in errors:
+            if isinstance(error, kind):
+                return error
+    return errors[0]
+
+
+def _kind(error: BaseException) -> str:
+    """Name an exception by its class only: httpx messages may quote the request."""
+    return type(error).__name__
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text[:limit])

@@ -1,0 +1,150 @@
+"""Turn decoded JSON answers into models, one item at a time.
+
+A malformed extension, call, queue or caller is skipped and reported as a `SkippedItem`
+(where it was and why), so that one odd item never drops the rest of the snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from wallboard.api.errors import (
+    AUTHORIZED_IPS_HINT,
+    ApiError,
+    AuthorizationError,
+    ProtocolError,
+)
+from wallboard.api.models import Call, Extension, Queue, QueueCaller
+
+MAX_REASON_CHARS = 120
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedItem:
+    """An item of an answer that could not be read: where it was, and why (plain words)."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+def _reason(error: Exception) -> str:
+    """A short reason that names fields, never echoes the (hostile, maybe huge) input."""
+    if isinstance(error, ValidationError):
+        first = error.errors(include_input=False, include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or "item"
+        text = f"{field}: {first['msg']}"
+    else:
+        text = type(error).__name__
+    return text[:MAX_REASON_CHARS]
+
+
+def _label(raw: dict[str, Any], key: str) -> str:
+    """A short, printable identity of a raw item for the skip report."""
+    value = raw.get(key)
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        text = str(value)
+        if len(text) <= 40 and text.isprintable():
+            return f" ({text})"
+    return ""
+
+
+def check_envelope(payload: Any, list_key: str) -> list[Any]:
+    """Check `ERR`/`DESC` and return the raw item list under `list_key`.
+
+    Raises AuthorizationError for ERR 1, ApiError for other non-zero ERR, ProtocolError when
+    the answer is not an object of the expected shape.
+    """
+    if not isinstance(payload, dict):
+        raise ProtocolError(f"answer is a JSON {type(payload).__name__}, not an object")
+    err = payload.get("ERR", 0)
+    try:
+        err_code = int(err) if err is not None else 0
+    except (TypeError, ValueError):
+        raise ProtocolError("answer has an unreadable ERR field") from None
+    if err_code == 1:
+        raise AuthorizationError(f"authorization failed (ERR 1): {AUTHORIZED_IPS_HINT}")
+    if err_code != 0:
+        raise ApiError(f"the API refused the request (ERR {err_code}: internal error)")
+    items = payload.get(list_key)
+    if items is None:
+        raise ProtocolError(f"answer has no {list_key} list")
+    if isinstance(items, dict):
+        items = list(items.values())
+    if not isinstance(items, list):
+        raise ProtocolError(f"{list_key} is a {type(items).__name__}, not a list")
+    return items
+
+
+def _read_items(
+    raw_items: Any,
+    where: str,
+    id_key: str,
+    read_one: Callable[[dict[str, Any], str], _Model],
+    skipped: list[SkippedItem],
+) -> list[_Model]:
+    if raw_items is None:
+        return []
+    if isinstance(raw_items, dict):
+        raw_items = list(raw_items.values())
+    if not isinstance(raw_items, list):
+        skipped.append(SkippedItem(where, f"not a list ({type(raw_items).__name__})"))
+        return []
+    good: list[_Model] = []
+    for index, raw in enumerate(raw_items):
+        here = f"{where}[{index}]"
+        if not isinstance(raw, dict):
+            skipped.append(SkippedItem(here, f"not an object ({type(raw).__name__})"))
+            continue
+        here += _label(raw, id_key)
+        try:
+            good.append(read_one(raw, here))
+        except (ValidationError, ValueError, TypeError, RecursionError) as error:
+            skipped.append(SkippedItem(here, _reason(error)))
+    return good
+
+
+def parse_extensions(payload: Any) -> tuple[list[Extension], list[SkippedItem]]:
+    """Read a GetExtensionsCalls answer: the good extensions and what was skipped."""
+    skipped: list[SkippedItem] = []
+
+    def read_extension(raw: dict[str, Any], here: str) -> Extension:
+        calls = _read_items(
+            raw.get("calls"), f"{here}.calls", "ivrid", _read_model(Call), skipped
+        )
+        return Extension.model_validate({**raw, "calls": calls})
+
+    extensions = _read_items(
+        check_envelope(payload, "EXTENSIONS"), "EXTENSIONS", "username", read_extension, skipped
+    )
+    return extensions, skipped
+
+
+def parse_queues(payload: Any) -> tuple[list[Queue], list[SkippedItem]]:
+    """Read a GetQueuesCallers answer: the good queues and what was skipped."""
+    skipped: list[SkippedItem] = []
+
+    def read_queue(raw: dict[str, Any], here: str) -> Queue:
+        callers = _read_items(
+            raw.get("Callers"), f"{here}.Callers", "CallID", _read_model(QueueCaller), skipped
+        )
+        return Queue.model_validate({**raw, "Callers": callers})
+
+    queues = _read_items(
+        check_envelope(payload, "QUEUES"), "QUEUES", "ID", read_queue, skipped
+    )
+    return queues, skipped
+
+
+def _read_model(model: type[_Model]) -> Callable[[dict[str, Any], str], _Model]:
+    def read(raw: dict[str, Any], _here: str) -> _Model:
+        return model.model_validate(raw)
+
+    return read

@@ -1,0 +1,159 @@
+"""Settings: flags over environment over the TOML config file over defaults.
+
+The account code is read from `VOICENTER_CODE`, the config file's `code`, or a file named by
+`--code-file`; never from a command-line value, where `ps` would show it to every user.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from wallboard.api.client import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES
+
+
+class ConfigError(Exception):
+    """Settings that cannot be used; the message says what to fix (never echoing values)."""
+
+
+def config_dir() -> Path:
+    """The user's wallboard config directory (XDG)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "wallboard"
+
+
+def default_config_path() -> Path:
+    """Where the config file is looked for when `--config` is not given."""
+    return config_dir() / "config.toml"
+
+
+class Settings(BaseSettings):
+    """Everything the board can be configured with. Env vars use the `WALLBOARD_` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="WALLBOARD_", extra="ignore")
+
+    code: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("code", "VOICENTER_CODE")
+    )
+    base_url: str = DEFAULT_BASE_URL
+    interval_s: float = Field(default=5.0, ge=0.2, le=3600)
+    connect_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    read_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    max_response_bytes: int = Field(default=DEFAULT_MAX_RESPONSE_BYTES, ge=1024)
+    clock_offset_s: float | None = Field(default=None, ge=-16 * 3600, le=16 * 3600)
+    wait_warn_s: float = Field(default=60.0, ge=0)
+    wait_alert_s: float = Field(default=180.0, ge=0)
+    theme: str | None = None
+    compact: bool = False
+    wall: bool = False
+
+    @model_validator(mode="after")
+    def _alert_after_warn(self) -> Settings:
+        if self.wait_alert_s < self.wait_warn_s:
+            raise ValueError("wait_alert_s must not be below wait_warn_s")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags, then environment, then the TOML file."""
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    def require_code(self) -> str:
+        """The code, or a ConfigError saying where to put it."""
+        if self.code is None or not self.code.get_secret_value().strip():
+            raise ConfigError(
+                "no account code: set VOICENTER_CODE, put `code = \"...\"` in "
+                f"{default_config_path()}, or pass --code-file PATH"
+            )
+        return self.code.get_secret_value().strip()
+
+
+def load_settings(
+    *,
+    config_path: Path | None = None,
+    code_file: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    warnings: list[str] | None = None,
+) -> Settings:
+    """Read settings; flag `overrides` with None values are ignored.
+
+    Problems that do not stop the board (a config file holding the code that other users
+    can read) are appended to `warnings`.
+    """
+    path = config_path or default_config_path()
+    if config_path is not None and not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    toml_file = path if path.is_file() else None
+    if toml_file is not None:
+        _check_toml(toml_file, warnings)
+    values = {key: value for key, value in (overrides or {}).items() if value is not None}
+    if code_file is not None:
+        values["code"] = read_code_file(code_file, warnings)
+
+    class _FileSettings(Settings):
+        model_config = SettingsConfigDict(
+            env_prefix="WALLBOARD_", extra="ignore", toml_file=toml_file
+        )
+
+    try:
+        return _FileSettings(**values)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}"
+            for e in error.errors(include_input=False, include_url=False)
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None
+
+
+def read_code_file(path: Path, warnings: list[str] | None = None) -> str:
+    """The code from a file holding just the code."""
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise ConfigError(f"cannot read code file {path}: {error.strerror}") from None
+    if not text:
+        raise ConfigError(f"code file {path} is empty")
+    _warn_if_shared(path, warnings)
+    return text
+
+
+def _check_toml(path: Path, warnings: list[str] | None) -> None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+    if "code" in data:
+        _warn_if_shared(path, warnings)
+
+
+def _warn_if_shared(path: Path, warnings: list[str] | None) -> None:
+    """Warn when a file holding the code is readable by other users."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if warnings is not None and mode & (stat.S_IRGRP | stat.S_IROTH):
+        warnings.append(
+            f"warning: {path} holds the account code and other users can read it; "
+            f"run: chmod 600 {path}"
+        )

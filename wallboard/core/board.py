@@ -1,0 +1,253 @@
+"""The board: plain state built from snapshots, answering what the widgets draw.
+
+It keeps what must survive between polls (above all when each agent entered its current
+state) and derives everything else from the latest snapshot. Time comes in as `now`
+(UTC epoch seconds); nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from enum import StrEnum
+
+from wallboard.api.models import STATUS_LOGOUT, CallState, Extension, Queue, QueueCaller
+from wallboard.core.agent_state import AWAY_STATUSES, agent_look, primary_call, status_look
+from wallboard.core.snapshot import Snapshot
+from wallboard.core.text import plain
+
+
+class WaitLevel(StrEnum):
+    """How worrying a wait is, by the configured thresholds."""
+
+    OK = "ok"
+    WARN = "warn"
+    ALERT = "alert"
+
+
+@dataclass(frozen=True, slots=True)
+class WaitThresholds:
+    """Seconds of waiting after which a caller turns to warning, then to alert."""
+
+    warn_s: float = 60.0
+    alert_s: float = 180.0
+
+    def level(self, wait_s: float) -> WaitLevel:
+        """The level of a wait of `wait_s` seconds."""
+        if wait_s >= self.alert_s:
+            return WaitLevel.ALERT
+        if wait_s >= self.warn_s:
+            return WaitLevel.WARN
+        return WaitLevel.OK
+
+
+@dataclass(frozen=True, slots=True)
+class AgentView:
+    """One agent's tile: who, what state, and since when (UTC) the timer counts.
+
+    `since_exact` is False when the board first saw the agent already in this state, so the
+    true time in state is at least the timer (shown with `≥`).
+    """
+
+    username: str
+    name: str
+    style: str
+    word: str
+    label: str
+    rank: int
+    call_count: int
+    since_utc: float
+    since_exact: bool
+    logged_out: bool
+    extension: Extension
+
+    @property
+    def search_text(self) -> str:
+        """What the filter matches against: agent, representative and SIP username."""
+        ext = self.extension
+        return f"{ext.name}\n{ext.representative}\n{ext.username}".casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class CallerView:
+    """One waiting caller, with the UTC time it joined its queue."""
+
+    queue_id: int
+    queue_name: str
+    phone: str
+    call_id: str
+    joined_utc: float
+    caller: QueueCaller
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    """One queue: its callers, longest waiting first."""
+
+    queue_id: int
+    name: str
+    weight: int | None
+    callers: tuple[CallerView, ...]
+
+    @property
+    def oldest_join_utc(self) -> float | None:
+        """When the longest-waiting caller joined, or None when nobody waits."""
+        return self.callers[0].joined_utc if self.callers else None
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """The headline counts of the centre."""
+
+    agents: int = 0
+    logged_in: int = 0
+    available: int = 0
+    ringing: int = 0
+    dialing: int = 0
+    talking: int = 0
+    hold: int = 0
+    away: tuple[tuple[str, int], ...] = ()
+    logged_out: int = 0
+    waiting: int = 0
+    oldest_join_utc: float | None = None
+
+    @property
+    def away_total(self) -> int:
+        """Agents logged in but away, whatever the reason."""
+        return sum(count for _, count in self.away)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tracked:
+    key: tuple[str, int | None]
+    since_utc: float
+    exact: bool
+
+
+class Board:
+    """What the wallboard knows, updated one snapshot at a time."""
+
+    def __init__(self, thresholds: WaitThresholds | None = None) -> None:
+        self.thresholds = thresholds or WaitThresholds()
+        self.snapshot: Snapshot | None = None
+        self.agents: tuple[AgentView, ...] = ()
+        self.queues: tuple[QueueView, ...] = ()
+        self.totals = Totals()
+        self.suspicious: str | None = None
+        self.generation = 0
+        self._tracked: dict[str, _Tracked] = {}
+
+    def apply(self, snapshot: Snapshot, now: float) -> None:
+        """Take a new snapshot received at UTC `now`.
+
+        An empty extension list after a non-empty one is suspicious (an outage or a broken
+        account far more often than an empty centre): the board keeps the last agents and
+        says so, while queues still update.
+        """
+        extensions = snapshot.extensions
+        if not extensions and self.agents:
+            self.suspicious = (
+                f"the API returned no extensions (had {len(self.agents)}); "
+                "showing the last agents seen"
+            )
+        else:
+            self.suspicious = None
+            self.agents = self._agent_views(snapshot, now)
+        self.queues = tuple(_queue_view(queue, snapshot) for queue in snapshot.queues)
+        self.totals = _totals(self.agents, self.queues)
+        self.snapshot = snapshot
+        self.generation += 1
+
+    def _agent_views(self, snapshot: Snapshot, now: float) -> tuple[AgentView, ...]:
+        previous = self._tracked
+        tracked: dict[str, _Tracked] = {}
+        views: list[AgentView] = []
+        for ext in snapshot.extensions:
+            look = agent_look(ext)
+            key = (look.style, ext.online_user_id)
+            before = previous.get(ext.username)
+            if before is not None and before.key == key:
+                entry = before
+            else:
+                # A change we saw happen is exact; a first sighting is only a lower bound.
+                entry = _Tracked(key, now, before is not None)
+            tracked[ext.username] = entry
+            since, exact = entry.since_utc, entry.exact
+            call = primary_call(ext)
+            if call is not None:
+                epoch = (
+                    call.call_answered
+                    if call.state in (CallState.TALKING, CallState.HOLD) and call.call_answered
+                    else call.call_started
+                )
+                if epoch:
+                    since, exact = snapshot.to_utc(epoch), True
+            views.append(
+                AgentView(
+                    username=ext.username,
+                    name=plain(ext.agent_name),
+                    style=look.style,
+                    word=look.word,
+                    label=look.label,
+                    rank=look.rank,
+                    call_count=len(ext.calls),
+                    since_utc=since,
+                    since_exact=exact,
+                    logged_out=ext.status == STATUS_LOGOUT and not ext.calls,
+                    extension=ext,
+                )
+            )
+        # Only extensions in the latest answer are remembered: the map cannot grow.
+        self._tracked = tracked
+        return tuple(views)
+
+    def wait_level(self, joined_utc: float | None, now: float) -> WaitLevel:
+        """The threshold level of a wait that began at `joined_utc`."""
+        if joined_utc is None:
+            return WaitLevel.OK
+        return self.thresholds.level(now - joined_utc)
+
+
+def _queue_view(queue: Queue, snapshot: Snapshot) -> QueueView:
+    name = plain(queue.display_name)
+    callers = sorted(
+        (
+            CallerView(
+                queue_id=queue.queue_id,
+                queue_name=name,
+                phone=plain(caller.phone),
+                call_id=plain(caller.call_id),
+                joined_utc=snapshot.to_utc(caller.join_time),
+                caller=caller,
+            )
+            for caller in queue.callers
+        ),
+        key=lambda view: view.joined_utc,
+    )
+    return QueueView(queue.queue_id, name, queue.weight, tuple(callers))
+
+
+def _totals(agents: tuple[AgentView, ...], queues: tuple[QueueView, ...]) -> Totals:
+    by_style = Counter(agent.style for agent in agents)
+    away: Counter[str] = Counter()
+    for agent in agents:
+        status = agent.extension.status
+        if agent.call_count == 0 and status != 1 and status != STATUS_LOGOUT:
+            away[status_look(status).label if status in AWAY_STATUSES else agent.label] += 1
+    oldest = min(
+        (q.oldest_join_utc for q in queues if q.oldest_join_utc is not None), default=None
+    )
+    logged_out = sum(1 for agent in agents if agent.logged_out)
+    return Totals(
+        agents=len(agents),
+        logged_in=len(agents) - logged_out,
+        available=by_style["status-available"],
+        ringing=by_style["call-ringing"],
+        dialing=by_style["call-dialing"],
+        talking=by_style["call-talking"],
+        hold=by_style["call-hold"],
+        away=tuple(sorted(away.items(), key=lambda item: (-item[1], item[0]))),
+        logged_out=logged_out,
+        waiting=sum(len(q.callers) for q in queues),
+        oldest_join_utc=oldest,
+    )

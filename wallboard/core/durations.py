@@ -1,0 +1,13 @@
+"""How durations read on the board: short, fixed-width friendly, never negative."""
+
+from __future__ import annotations
+
+
+def format_duration(seconds: float) -> str:
+    """`0:07`, `12:34`, `1:02:03`, `3d04h`: minutes and seconds first, as wallboards show."""
+    total = max(0, int(seconds))
+    if total < 3600:
+        return f"{total // 60}:{total % 60:02d}"
+    if total < 86400:
+        return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
+    return f"{total // 86400}d{total % 86400 // 3600:02d}h"

@@ -1,0 +1,1 @@
+"""Where snapshots come from: the API poller (against Voicenter or the simulator)."""

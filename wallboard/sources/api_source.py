@@ -1,0 +1,46 @@
+"""A snapshot source that reads the Active Calls API (the real one or the simulator)."""
+
+from __future__ import annotations
+
+from wallboard.api.client import ActiveCallsClient
+from wallboard.core.clock import Clock
+from wallboard.core.server_clock import ServerClockEstimator
+from wallboard.core.snapshot import Snapshot, build_snapshot
+
+
+class ApiSource:
+    """Polls both endpoints once per `fetch` and turns the answers into a `Snapshot`."""
+
+    def __init__(
+        self,
+        client: ActiveCallsClient,
+        clock: Clock,
+        *,
+        name: str,
+        clock_offset_s: float | None = None,
+        extension: str | None = None,
+        queue: str | None = None,
+    ) -> None:
+        self.client = client
+        self.clock = clock
+        self.name = name
+        self._estimator = ServerClockEstimator(clock_offset_s)
+        self._extension = extension
+        self._queue = queue
+
+    async def fetch(self) -> Snapshot:
+        """One poll; raises `wallboard.api.errors.PollError` when it fails."""
+        answers = await self.client.fetch(self._extension, self._queue)
+        return build_snapshot(
+            answers.extensions,
+            answers.queues,
+            answers.skipped,
+            fetched_at=self.clock.now(),
+            latency_s=answers.latency_s,
+            estimator=self._estimator,
+            source=self.name,
+        )
+
+    async def aclose(self) -> None:
+        """Release the connection pool."""
+        await self.client.aclose()

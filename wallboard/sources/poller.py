@@ -1,0 +1,98 @@
+"""The poll loop: one poll at a time, on a steady cadence, backing off on failure.
+
+The next poll starts `interval - elapsed` after the last one began, so a slow answer does
+not stretch the cadence and two polls are never in flight. After a failure the delay grows
+exponentially with jitter (bounded); the first success returns to the normal interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from wallboard.api.errors import AuthorizationError, PollError, ProtocolError
+from wallboard.core.backoff import retry_delay
+from wallboard.core.clock import Clock
+from wallboard.core.snapshot import Snapshot
+
+
+class SnapshotSource(Protocol):
+    """Anything that can produce one snapshot per call."""
+
+    name: str
+
+    async def fetch(self) -> Snapshot:
+        """One poll; raises `PollError` on failure."""
+        ...
+
+
+class Poller:
+    """Runs the poll loop, reporting each snapshot and each failure through callbacks."""
+
+    def __init__(
+        self,
+        source: SnapshotSource,
+        clock: Clock,
+        *,
+        interval_s: float,
+        on_snapshot: Callable[[Snapshot], None],
+        on_failure: Callable[[PollError, float], None],
+        rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        self.source = source
+        self.clock = clock
+        self.interval_s = interval_s
+        self._on_snapshot = on_snapshot
+        self._on_failure = on_failure
+        self._rng = rng or random.Random()
+        self._wake = asyncio.Event()
+        self._sleep = sleep
+        self.failures = 0
+
+    def poll_now(self) -> None:
+        """Cut the current wait short (the user asked for a refresh)."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Poll until cancelled."""
+        while True:
+            delay = await self.poll_once()
+            await self._wait(delay)
+
+    async def poll_once(self) -> float:
+        """Run one poll, report it, and return how long to wait before the next."""
+        began = self.clock.monotonic()
+        try:
+            snapshot = await self.source.fetch()
+        except PollError as error:
+            return self._failed(error)
+        except Exception as error:  # a bug must not kill the loop; report it plainly
+            return self._failed(ProtocolError(f"unexpected {type(error).__name__}"))
+        self.failures = 0
+        self._on_snapshot(snapshot)
+        return max(0.0, self.interval_s - (self.clock.monotonic() - began))
+
+    def _failed(self, error: PollError) -> float:
+        self.failures += 1
+        delay = retry_delay(
+            self.failures,
+            self.interval_s,
+            self._rng,
+            auth=isinstance(error, AuthorizationError),
+        )
+        self._on_failure(error, delay)
+        return delay
+
+    async def _wait(self, delay: float) -> None:
+        self._wake.clear()
+        if self._sleep is not None:
+            await self._sleep(delay)
+            return
+        try:
+            async with asyncio.timeout(delay):
+                await self._wake.wait()
+        except TimeoutError:
+            pass
