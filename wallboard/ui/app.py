@@ -1,0 +1,414 @@
+"""The wallboard app: wires a snapshot source, the pure board and the widgets together.
+
+Data flow: the poller worker posts `SnapshotArrived`/`PollFailed`; the app feeds the board
+and pushes its views into the widgets. A 1 Hz tick drives every timer from the injected
+clock; widgets redraw only what changed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+from dataclasses import dataclass, field
+
+from rich.style import Style
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Input
+
+from wallboard.core.agent_order import SortOrder, arrange
+from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
+from wallboard.core.clock import Clock
+from wallboard.core.health import Health
+from wallboard.sources.poller import Poller, SnapshotSource
+from wallboard.ui.help import HelpScreen
+from wallboard.ui.messages import PollFailed, SnapshotArrived
+from wallboard.ui.themes import DEFAULT_THEME, WALL_THEME, BoardTheme, load_themes
+from wallboard.ui.widgets.agent_grid import AgentGrid
+from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail
+from wallboard.ui.widgets.health_line import HealthLine, health_text
+from wallboard.ui.widgets.queue_panel import QueuePanel
+from wallboard.ui.widgets.totals import TotalsBar
+
+NARROW_WIDTH = 100
+WALL_PAGE_SECONDS = 8
+TERMINAL_CHECK_SECONDS = 2
+
+
+@dataclass
+class BoardOptions:
+    """How the board starts: cadence, look and thresholds."""
+
+    interval_s: float = 5.0
+    theme: str | None = None
+    compact: bool = False
+    wall: bool = False
+    thresholds: WaitThresholds = field(default_factory=WaitThresholds)
+    local_time: bool = True
+    poll: bool = True  # tests that feed snapshots by hand switch the poller off
+
+
+class WallboardApp(App[int]):
+    """The live wallboard."""
+
+    CSS_PATH = "wallboard.tcss"
+    TITLE = "wallboard"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit_board", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("h", "toggle_hidden", "Hide out"),
+        Binding("c", "toggle_compact", "Compact"),
+        Binding("w", "toggle_wall", "Wall"),
+        Binding("r", "refresh_now", "Refresh", show=False),
+        Binding("escape", "close", "Close", show=False),
+    ]
+
+    def __init__(
+        self,
+        source: SnapshotSource,
+        clock: Clock,
+        options: BoardOptions | None = None,
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.clock = clock
+        self.options = options or BoardOptions()
+        self.board = Board(self.options.thresholds)
+        self.health = Health(
+            source=source.name, interval_s=self.options.interval_s, started_utc=clock.now()
+        )
+        self.sort = SortOrder.STATE
+        self.hide_logged_out = False
+        self.filter_text = ""
+        self.compact = self.options.compact
+        self.wall = self.options.wall
+        self.detail_for: AgentView | CallerView | None = None
+        self.theme_problems: list[str] = []
+        self.board_themes: dict[str, BoardTheme] = load_themes(self.theme_problems)
+        self._poller: Poller | None = None
+        self._ticks = 0
+        self._wall_page = 0
+        self._wait_styles: dict[WaitLevel, Style] = {}
+
+    # --- building the screen -------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        """Totals, then the grid beside the queues and the detail pane, then health and keys."""
+        yield TotalsBar(id="totals")
+        with Horizontal(id="main"):
+            yield AgentGrid(id="grid")
+            yield QueuePanel(id="queues")
+            yield DetailPane(id="detail")
+        yield Input(placeholder="filter agents: name, representative or SIP id", id="filter")
+        yield HealthLine(id="health")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Register themes, pick one, start the poller and the tick."""
+        for theme in self.board_themes.values():
+            self.register_theme(theme.textual)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        wanted = self.options.theme or (WALL_THEME if self.wall else DEFAULT_THEME)
+        if wanted not in self.board_themes and wanted not in self.available_themes:
+            self.theme_problems.append(f"no theme named {wanted!r}; using {DEFAULT_THEME!r}")
+            wanted = DEFAULT_THEME
+        if wanted in self.available_themes:
+            self.theme = wanted
+        self._apply_theme()
+        for problem in self.theme_problems:
+            self.notify(problem, title="Theme", severity="warning", timeout=10)
+        grid = self.query_one(AgentGrid)
+        grid.set_compact(self.compact)
+        self.query_one(QueuePanel).thresholds = self.options.thresholds
+        self._set_wall(self.wall)
+        grid.focus()
+        self.set_interval(1.0, self.tick)
+        if self.options.poll:
+            self.run_worker(self._poll_forever(), exclusive=True, group="poll", name="poller")
+        if self._has_terminal():
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
+        self.tick()
+
+    # --- data in --------------------------------------------------------------------------
+    async def _poll_forever(self) -> None:
+        self._poller = Poller(
+            self.source,
+            self.clock,
+            interval_s=self.options.interval_s,
+            on_snapshot=lambda snap: self.post_message(SnapshotArrived(snap)),
+            on_failure=lambda error, delay: self.post_message(PollFailed(error, delay)),
+            rng=random.Random(),
+        )
+        await self._poller.run()
+
+    @on(SnapshotArrived)
+    def _snapshot_arrived(self, message: SnapshotArrived) -> None:
+        self.show_snapshot(message.snapshot)
+
+    def show_snapshot(self, snapshot: object) -> None:
+        """Take a new snapshot: feed the board, then redraw what changed."""
+        from wallboard.core.snapshot import Snapshot
+
+        assert isinstance(snapshot, Snapshot)
+        now = self.clock.now()
+        self.board.apply(snapshot, now)
+        self.health = self.health.succeeded(now, snapshot.latency_s, len(snapshot.skipped))
+        self._rearrange()
+        self.query_one(QueuePanel).set_queues(self.board.queues)
+        self._refresh_detail_target()
+        self.tick(advance=False)
+
+    @on(PollFailed)
+    def _poll_failed(self, message: PollFailed) -> None:
+        self.show_failure(message.error.kind, message.error.message, message.retry_in_s)
+
+    def show_failure(self, kind: str, text: str, retry_in_s: float) -> None:
+        """A poll failed: keep the picture, say why, and when the next try comes."""
+        now = self.clock.now()
+        self.health = self.health.failed(kind, text, now + retry_in_s)
+        self.tick(advance=False)
+
+    def _rearrange(self) -> None:
+        agents = arrange(
+            self.board.agents,
+            sort=self.sort,
+            hide_logged_out=self.hide_logged_out,
+            filter_text=self.filter_text,
+        )
+        self.query_one(AgentGrid).set_agents(agents)
+        self._set_grid_title(len(agents))
+
+    def _set_grid_title(self, shown: int) -> None:
+        grid = self.query_one(AgentGrid)
+        parts = [f"Agents {shown}/{len(self.board.agents)}", f"sort: {self.sort}"]
+        if self.hide_logged_out:
+            parts.append("logged-out hidden")
+        if self.filter_text:
+            parts.append(f"filter: {self.filter_text}")
+        if self.wall and grid.page_count() > 1:
+            parts.append(f"page {self._wall_page + 1}/{grid.page_count()}")
+        grid.border_title = " · ".join(parts)
+        waiting = self.board.totals.waiting
+        queue_count = len(self.board.queues)
+        self.query_one(QueuePanel).border_title = f"Queues {queue_count} · {waiting} waiting"
+
+    # --- the clock ------------------------------------------------------------------------
+    def tick(self, advance: bool = True) -> None:
+        """Redraw every timer for the current time; once a second, and after new data."""
+        now = self.clock.now()
+        if advance:
+            self._ticks += 1
+        grid = self.query_one(AgentGrid)
+        queues = self.query_one(QueuePanel)
+        grid.tick(now)
+        queues.tick(now)
+        totals = self.query_one(TotalsBar)
+        level = self.board.wait_level(self.board.totals.oldest_join_utc, now)
+        totals.show(
+            self.board.totals, now, f"wait-{level.value}", self._wait_styles.get(level, Style())
+        )
+        stale = self.health.is_stale(now) or self.board.suspicious is not None
+        reason = None
+        if self.health.is_stale(now):
+            reason = self.health.stale_reason(now)
+        elif self.board.suspicious:
+            reason = self.board.suspicious
+        totals.set_stale(reason if stale else None)
+        totals.border_title = "STALE" if stale else "Live"
+        failing = self.health.error is not None or stale
+        self.query_one(HealthLine).show(
+            health_text(self.health, now, self.board.suspicious, self.options.local_time),
+            failing,
+        )
+        if self.detail_for is not None:
+            self._show_detail(now)
+        if advance and self.wall and self._ticks % WALL_PAGE_SECONDS == 0:
+            pages = grid.page_count()
+            self._wall_page = (self._wall_page + 1) % pages if pages > 1 else 0
+            grid.show_page(self._wall_page)
+            self._set_grid_title(len(grid.agents))
+
+    # --- themes ---------------------------------------------------------------------------
+    def _theme_changed(self, _theme: object) -> None:
+        self._apply_theme()
+
+    def _apply_theme(self) -> None:
+        board_theme = self.board_themes.get(self.theme) or self.board_themes.get(DEFAULT_THEME)
+        if board_theme is None:
+            return
+        grid = self.query_one(AgentGrid)
+        base = Style.from_color(
+            self.current_theme.foreground and _rich(self.current_theme.foreground),
+            self.current_theme.background and _rich(self.current_theme.background),
+        )
+        styles = {}
+        for key, colour in board_theme.palette.items():
+            styles[key] = Style(
+                color=colour.get_contrast_text(1.0).rich_color,
+                bgcolor=colour.rich_color,
+                bold=True,
+            )
+        grid.set_styles(styles, base)
+        palette = board_theme.palette
+        self._wait_styles = {
+            WaitLevel.OK: Style(color=palette["wait-ok"].rich_color),
+            WaitLevel.WARN: Style(color=palette["wait-warn"].rich_color, bold=True),
+            WaitLevel.ALERT: Style(color=palette["wait-alert"].rich_color, bold=True),
+        }
+        self.query_one(QueuePanel).set_styles(self._wait_styles, base)
+
+    # --- keys -----------------------------------------------------------------------------
+    def action_quit_board(self) -> None:
+        """Leave with exit code 0."""
+        self.exit(0)
+
+    def action_help(self) -> None:
+        """Show the keys."""
+        self.push_screen(HelpScreen())
+
+    def action_filter(self) -> None:
+        """Open the filter box."""
+        self.screen.add_class("-filtering")
+        box = self.query_one("#filter", Input)
+        box.value = self.filter_text
+        box.focus()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.filter_text = event.value.strip()
+        self.screen.remove_class("-filtering")
+        self._rearrange()
+        grid = self.query_one(AgentGrid)
+        grid.scroll_to(y=0, animate=False)
+        grid.select(0)
+        grid.focus()
+
+    def action_close(self) -> None:
+        """Escape: close the filter (clearing it), else the detail pane."""
+        if self.screen.has_class("-filtering") or (self.filter_text and self.detail_for is None):
+            self.filter_text = ""
+            self.query_one("#filter", Input).value = ""
+            self.screen.remove_class("-filtering")
+            self._rearrange()
+            self.query_one(AgentGrid).focus()
+        elif self.detail_for is not None:
+            self.detail_for = None
+            self.screen.remove_class("-detail")
+
+    def action_cycle_sort(self) -> None:
+        """Next sort order."""
+        self.sort = self.sort.next()
+        self._rearrange()
+
+    def action_toggle_hidden(self) -> None:
+        """Hide or show logged-out agents."""
+        self.hide_logged_out = not self.hide_logged_out
+        self._rearrange()
+
+    def action_toggle_compact(self) -> None:
+        """Tiles or one line per agent."""
+        self.compact = not self.compact
+        self.query_one(AgentGrid).set_compact(self.compact)
+
+    def action_toggle_wall(self) -> None:
+        """Wall mode on or off."""
+        self._set_wall(not self.wall)
+
+    def action_refresh_now(self) -> None:
+        """Poll now instead of waiting for the next interval."""
+        if self._poller is not None:
+            self._poller.poll_now()
+
+    def _set_wall(self, wall: bool) -> None:
+        if wall != self.wall and self.options.theme is None:
+            # A wall screen is read across a room: high contrast unless a theme was named.
+            self.theme = WALL_THEME if wall else DEFAULT_THEME
+        self.wall = wall
+        self.screen.set_class(wall, "-wall")
+        grid = self.query_one(AgentGrid)
+        queues = self.query_one(QueuePanel)
+        grid.show_cursor = queues.show_cursor = not wall
+        grid.redraw_all()
+        queues.redraw_all()
+        self._wall_page = 0
+        if not wall:
+            grid.show_page(0)
+
+    # --- details --------------------------------------------------------------------------
+    @on(AgentGrid.AgentChosen)
+    def _agent_chosen(self, message: AgentGrid.AgentChosen) -> None:
+        self.detail_for = message.agent
+        self._open_detail()
+
+    @on(QueuePanel.CallerChosen)
+    def _caller_chosen(self, message: QueuePanel.CallerChosen) -> None:
+        self.detail_for = message.caller
+        self._open_detail()
+
+    def _open_detail(self) -> None:
+        self.screen.add_class("-detail")
+        self._show_detail(self.clock.now())
+
+    def _refresh_detail_target(self) -> None:
+        """After new data, follow the same agent or caller (or say it has gone)."""
+        target = self.detail_for
+        if isinstance(target, AgentView):
+            for agent in self.board.agents:
+                if agent.username == target.username:
+                    self.detail_for = agent
+                    return
+        elif isinstance(target, CallerView):
+            for queue in self.board.queues:
+                for caller in queue.callers:
+                    if caller.call_id == target.call_id:
+                        self.detail_for = caller
+                        return
+
+    def _show_detail(self, now: float) -> None:
+        target = self.detail_for
+        pane = self.query_one(DetailPane)
+        if isinstance(target, AgentView):
+            pane.border_title = "Agent detail (Esc closes)"
+            pane.show(agent_detail(target, self.board.snapshot, now, self.options.local_time))
+        elif isinstance(target, CallerView):
+            pane.border_title = "Waiting caller (Esc closes)"
+            pane.show(caller_detail(target, now, self.options.local_time))
+
+    # --- layout and terminal --------------------------------------------------------------
+    def on_resize(self) -> None:
+        """Narrow terminals stack the queues under the grid."""
+        self.screen.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+
+    def _has_terminal(self) -> bool:
+        return self.is_headless is False and sys.__stdin__ is not None
+
+    def _check_terminal(self) -> None:
+        """Exit when the terminal has gone away (an SSH drop), instead of running blind."""
+        if not _terminal_alive():
+            self.exit(0)
+
+
+def _terminal_alive() -> bool:
+    """Whether the controlling terminal still answers."""
+    import termios
+
+    for stream in (sys.__stdin__, sys.__stdout__):
+        if stream is None:
+            return False
+        try:
+            termios.tcgetattr(stream.fileno())
+        except (termios.error, OSError, ValueError):
+            return False
+    return os.getppid() != 1 or os.isatty(0)
+
+
+def _rich(colour: str):  # type: ignore[no-untyped-def]
+    from textual.color import Color
+
+    return Color.parse(colour).rich_color

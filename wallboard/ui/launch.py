@@ -1,0 +1,76 @@
+"""Start the board: against the configured account, or on the built-in simulator."""
+
+from __future__ import annotations
+
+from wallboard.api.client import ActiveCallsClient
+from wallboard.config import Settings
+from wallboard.core.board import WaitThresholds
+from wallboard.core.clock import SystemClock
+from wallboard.sources.api_source import ApiSource
+from wallboard.ui.app import BoardOptions, WallboardApp
+
+DEMO_CODE = "demo-code-not-secret"
+
+
+def board_options(settings: Settings) -> BoardOptions:
+    """The app's options from settings."""
+    return BoardOptions(
+        interval_s=settings.interval_s,
+        theme=settings.theme,
+        compact=settings.compact,
+        wall=settings.wall,
+        thresholds=WaitThresholds(settings.wait_warn_s, settings.wait_alert_s),
+    )
+
+
+def run_live_board(settings: Settings, code: str) -> int:
+    """Run the board for the configured account; returns the exit code."""
+    client = ActiveCallsClient(
+        base_url=settings.base_url,
+        code=code,
+        connect_timeout_s=settings.connect_timeout_s,
+        read_timeout_s=settings.read_timeout_s,
+        max_response_bytes=settings.max_response_bytes,
+    )
+    source = ApiSource(
+        client, SystemClock(), name=settings.base_url, clock_offset_s=settings.clock_offset_s
+    )
+    app = WallboardApp(source, SystemClock(), board_options(settings))
+    return app.run() or 0
+
+
+def demo_source(
+    *, agents: int, queues: int, seed: int, speed: float, utc_offset_hours: float = 0.0
+) -> ApiSource:
+    """A source reading the simulator in-process (ASGI transport): no port, no network."""
+    import httpx
+
+    from wallboard.sim.server import create_app
+
+    sim = create_app(
+        code=DEMO_CODE,
+        seed=seed,
+        agents=agents,
+        queues=queues,
+        speed=speed,
+        utc_offset_hours=utc_offset_hours,
+    )
+    client = ActiveCallsClient(
+        base_url="http://simulator/comet/API",
+        code=DEMO_CODE,
+        transport=httpx.ASGITransport(app=sim),
+    )
+    return ApiSource(
+        client,
+        SystemClock(),
+        name=f"demo: simulated centre, {agents} agents, {queues} queues",
+    )
+
+
+def run_demo_board(
+    settings: Settings, *, agents: int, queues: int, seed: int, speed: float
+) -> int:
+    """Run the board on the built-in simulator; returns the exit code."""
+    source = demo_source(agents=agents, queues=queues, seed=seed, speed=speed)
+    app = WallboardApp(source, SystemClock(), board_options(settings))
+    return app.run() or 0

@@ -1,0 +1,1 @@
+"""The board's widgets: thin views that draw what `wallboard.core.board.Board` knows."""

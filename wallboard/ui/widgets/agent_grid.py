@@ -1,0 +1,244 @@
+"""The agent grid: one tile per extension, coloured and labelled by state, timers ticking.
+
+Two layouts: tiles (two lines each: agent and state on the state's colour, then SIP id,
+call count and timer) and compact (one line per agent, several columns) for centres of
+hundreds or thousands. Both are drawn with the line API by one widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.events import Click
+from textual.message import Message
+
+from wallboard.core.board import AgentView
+from wallboard.core.durations import format_duration
+from wallboard.core.text import plain
+from wallboard.ui.widgets.line_view import LineView, fit, right
+
+TILE_WIDTH = 24
+COMPACT_WIDTH = 52
+TIMER_WIDTH = 8
+
+
+def timer_text(agent: AgentView, now: float) -> str:
+    """The agent's timer; `≥` marks a state that began before the board saw it."""
+    text = format_duration(now - agent.since_utc)
+    return text if agent.since_exact else f"≥{text}"
+
+
+class AgentGrid(LineView):
+    """Every agent, in the order the board's sort and filter give."""
+
+    BINDINGS = [
+        Binding("up,k", "move(0, -1)", "Up", show=False),
+        Binding("down,j", "move(0, 1)", "Down", show=False),
+        Binding("left,h", "move(-1, 0)", "Left", show=False),
+        Binding("right,l", "move(1, 0)", "Right", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("enter", "choose", "Details"),
+    ]
+
+    class AgentChosen(Message):
+        """The user asked for the details of an agent."""
+
+        def __init__(self, agent: AgentView) -> None:
+            super().__init__()
+            self.agent = agent
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.agents: list[AgentView] = []
+        self.compact = False
+        self.selected = 0
+        self.show_cursor = True
+        self._styles: dict[str, Style] = {}
+        self._plain = Style()
+        self._dim = Style(dim=True)
+
+    # --- data in ------------------------------------------------------------------------
+    def set_agents(self, agents: list[AgentView]) -> None:
+        """Show `agents` (already arranged), keeping the same agent selected."""
+        chosen = self.selected_agent
+        self.agents = agents
+        if chosen is not None:
+            for index, agent in enumerate(agents):
+                if agent.username == chosen.username:
+                    self.selected = index
+                    break
+        self.selected = min(self.selected, max(0, len(agents) - 1))
+        self.relayout()
+
+    def set_styles(self, styles: dict[str, Style], base: Style) -> None:
+        """Use a theme's state styles."""
+        self._styles = styles
+        self._plain = base
+        self._dim = base + Style(dim=True)
+        self.redraw_all()
+
+    def set_compact(self, compact: bool) -> None:
+        """Switch between tiles and one line per agent."""
+        self.compact = compact
+        self._cache.clear()
+        self.scroll_to(y=0, animate=False)
+        self.relayout()
+
+    @property
+    def selected_agent(self) -> AgentView | None:
+        """The agent under the cursor."""
+        return self.agents[self.selected] if 0 <= self.selected < len(self.agents) else None
+
+    # --- layout -------------------------------------------------------------------------
+    @property
+    def cell_width(self) -> int:
+        """Cells per agent across, gap included."""
+        wanted = COMPACT_WIDTH if self.compact else TILE_WIDTH
+        return min(wanted, self.line_width)
+
+    @property
+    def per_row(self) -> int:
+        """Agents side by side."""
+        return max(1, self.line_width // self.cell_width)
+
+    @property
+    def lines_per_row(self) -> int:
+        """Lines per row of agents."""
+        return 1 if self.compact else 2
+
+    def line_count(self) -> int:
+        """Lines needed for every agent."""
+        rows = -(-len(self.agents) // self.per_row)
+        return rows * self.lines_per_row
+
+    def _row_agents(self, index: int) -> tuple[int, list[AgentView]]:
+        row = index // self.lines_per_row
+        start = row * self.per_row
+        return start, self.agents[start : start + self.per_row]
+
+    # --- drawing ------------------------------------------------------------------------
+    def line_key(self, index: int) -> Hashable:
+        """Texts and styles of the agents on this line, and the cursor."""
+        start, agents = self._row_agents(index)
+        part = index % self.lines_per_row
+        cursor = self.selected - start if self.show_cursor else -1
+        if part == 0 and not self.compact:
+            return (cursor, tuple((a.name, a.style, a.word) for a in agents))
+        now = self.now
+        return (
+            part,
+            cursor,
+            tuple(
+                (a.username, a.name, a.style, a.word, a.call_count, timer_text(a, now))
+                for a in agents
+            ),
+        )
+
+    def build_line(self, index: int, width: int) -> list[Segment]:
+        """Draw one line of tiles or compact entries."""
+        start, agents = self._row_agents(index)
+        part = index % self.lines_per_row
+        segments: list[Segment] = []
+        cell = self.cell_width
+        inner = cell - 1
+        for offset, agent in enumerate(agents):
+            selected = self.show_cursor and start + offset == self.selected
+            state_style = self._styles.get(agent.style, self._plain)
+            if self.compact:
+                segments.extend(self._compact_cell(agent, inner, state_style, selected))
+            elif part == 0:
+                segments.extend(self._tile_top(agent, inner, state_style, selected))
+            else:
+                segments.extend(self._tile_bottom(agent, inner, selected))
+            segments.append(Segment(" " * (cell - inner), self._plain))
+        used = cell * len(agents)
+        if used < width:
+            segments.append(Segment(" " * (width - used), self._plain))
+        return segments
+
+    def _tile_top(
+        self, agent: AgentView, inner: int, style: Style, selected: bool
+    ) -> list[Segment]:
+        marker = "▶" if selected else " "
+        text = f"{marker}{fit(agent.name, inner - 8)} {right(agent.word, 5)} "
+        if selected:
+            style = style + Style(bold=True, underline=True)
+        return [Segment(fit(text, inner), style)]
+
+    def _tile_bottom(self, agent: AgentView, inner: int, selected: bool) -> list[Segment]:
+        calls = f"×{agent.call_count}" if agent.call_count > 1 else ""
+        sip = fit(" " + plain(agent.username, 40), inner - 13)
+        tail = f" {right(calls, 2)} {right(timer_text(agent, self.now), TIMER_WIDTH)} "
+        base = self._plain + Style(reverse=True) if selected else self._plain
+        return [Segment(sip, base + Style(dim=True) if not selected else base), Segment(tail, base)]
+
+    def _compact_cell(
+        self, agent: AgentView, inner: int, style: Style, selected: bool
+    ) -> list[Segment]:
+        name_width = max(4, inner - 31)
+        calls = f"×{agent.call_count}" if agent.call_count > 1 else ""
+        word = f" {fit(agent.word, 5)} "
+        rest = (
+            f" {fit(agent.name, name_width)} {fit(plain(agent.username, 40), 10)} "
+            f"{right(calls, 2)} {right(timer_text(agent, self.now), TIMER_WIDTH)}"
+        )
+        base = self._plain + Style(reverse=True) if selected else self._plain
+        return [Segment(word, style), Segment(fit(rest, inner - len(word)), base)]
+
+    # --- moving about ------------------------------------------------------------------
+    def action_move(self, dx: int, dy: int) -> None:
+        """Move the cursor by tiles across and rows down."""
+        if not self.agents:
+            return
+        target = self.selected + dx + dy * self.per_row
+        self.select(max(0, min(len(self.agents) - 1, target)))
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor a screenful."""
+        rows = max(1, self.size.height // self.lines_per_row)
+        self.action_move(0, direction * rows)
+
+    def select(self, index: int) -> None:
+        """Put the cursor on agent `index` and bring it into view."""
+        self.selected = index
+        row_line = (index // self.per_row) * self.lines_per_row
+        top = int(self.scroll_y)
+        if row_line < top:
+            self.scroll_to(y=row_line, animate=False)
+        elif row_line + self.lines_per_row > top + self.size.height:
+            self.scroll_to(y=row_line + self.lines_per_row - self.size.height, animate=False)
+        self.refresh_changed()
+
+    def action_choose(self) -> None:
+        """Open the selected agent's details."""
+        agent = self.selected_agent
+        if agent is not None:
+            self.post_message(self.AgentChosen(agent))
+
+    def on_click(self, event: Click) -> None:
+        """A click selects the tile under the pointer; a double click opens it."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        line = offset.y + int(self.scroll_y)
+        index = (line // self.lines_per_row) * self.per_row + offset.x // self.cell_width
+        if offset.x // self.cell_width < self.per_row and 0 <= index < len(self.agents):
+            self.select(index)
+            if event.chain >= 2:
+                self.action_choose()
+
+    # --- wall mode ----------------------------------------------------------------------
+    def page_count(self) -> int:
+        """Screenfuls needed to show every agent (wall mode pages through them)."""
+        visible_rows = max(1, self.size.height // self.lines_per_row)
+        rows = -(-len(self.agents) // self.per_row)
+        return max(1, -(-rows // visible_rows))
+
+    def show_page(self, page: int) -> None:
+        """Scroll to page `page` of the grid (wall mode)."""
+        visible_rows = max(1, self.size.height // self.lines_per_row)
+        self.scroll_to(y=page * visible_rows * self.lines_per_row, animate=False)

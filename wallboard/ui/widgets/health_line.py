@@ -1,0 +1,52 @@
+"""The health line: source, age of the data, poll latency, and errors with the retry countdown."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from wallboard.core.health import Health
+from wallboard.core.text import plain
+
+
+def health_text(health: Health, now: float, suspicious: str | None, local_tz: bool) -> str:
+    """What the health line says at `now`."""
+    stamp = datetime.fromtimestamp(now, UTC)
+    clock = (stamp.astimezone() if local_tz else stamp).strftime("%H:%M:%S")
+    parts = [f"{clock}", plain(health.source, 60)]
+    age = health.age(now)
+    if age is None:
+        parts.append("waiting for first data")
+    else:
+        parts.append(f"updated {int(age)}s ago")
+        if health.latency_s is not None:
+            parts.append(f"poll {health.latency_s * 1000:.0f} ms")
+    if health.error:
+        retry = ""
+        if health.next_retry_utc is not None:
+            retry = f" · retry in {max(0, int(health.next_retry_utc - now + 0.999))}s"
+        parts.append(f"⚠ {health.error_kind}: {plain(health.error, 160)}{retry}")
+        if health.failures > 1:
+            parts.append(f"{health.failures} failures in a row")
+    if suspicious:
+        parts.append(f"⚠ suspicious: {suspicious}")
+    if health.skipped:
+        parts.append(f"{health.skipped} malformed item(s) skipped")
+    return " · ".join(parts)
+
+
+class HealthLine(Static):
+    """One line at the bottom saying how fresh and how healthy the feed is."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._text = ""
+
+    def show(self, text: str, failing: bool) -> None:
+        """Update the line when its text changed."""
+        self.set_class(failing, "-failing")
+        if text != self._text:
+            self._text = text
+            self.update(Text(text, no_wrap=True, overflow="ellipsis"))

@@ -1,0 +1,130 @@
+"""A scrolling line-API view that redraws only the lines whose picture changed.
+
+Thousands of widgets are slow and every refresh costs terminal bytes, so the grid and the
+queue panel are each one widget drawing lines. Each line has a cheap `line_key` (the
+texts and styles it would show); a tick or a new snapshot compares keys for the visible
+lines and refreshes just those that differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut or padded to exactly `width` terminal cells (wide characters counted)."""
+    if width <= 0:
+        return ""
+    if text.isascii():
+        return text[:width].ljust(width)
+    if cell_len(text) > width:
+        return set_cell_size(text[: width * 2], width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def right(text: str, width: int) -> str:
+    """`text` right-aligned in `width` cells (cut from the left when too long)."""
+    return text[-width:].rjust(width) if width > 0 else ""
+
+
+class LineView(ScrollView, can_focus=True):
+    """Base of the grid and the queue panel: a list of lines, some with ticking timers."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.now = 0.0
+        self._cache: dict[int, tuple[Hashable, Strip]] = {}
+        self._epoch = 0  # bumped when every line must be redrawn (theme, width)
+
+    # --- what subclasses provide -------------------------------------------------------
+    def line_count(self) -> int:
+        """How many lines the view holds."""
+        raise NotImplementedError
+
+    def line_key(self, index: int) -> Hashable:
+        """A value that changes whenever line `index` would look different."""
+        raise NotImplementedError
+
+    def build_line(self, index: int, width: int) -> list[Segment]:
+        """The segments of line `index`, exactly `width` cells wide."""
+        raise NotImplementedError
+
+    # --- the machinery -----------------------------------------------------------------
+    @property
+    def line_width(self) -> int:
+        """The width lines are drawn at."""
+        return max(1, self.scrollable_content_region.width)
+
+    def base_style(self) -> Style:
+        """The widget's own colours, for padding."""
+        return self.rich_style
+
+    def redraw_all(self) -> None:
+        """Forget every cached line and redraw (theme or layout changed)."""
+        self._epoch += 1
+        self._cache.clear()
+        self.refresh()
+
+    def relayout(self) -> None:
+        """The number of lines may have changed: resize the scroll area, redraw what changed."""
+        self.virtual_size = Size(self.line_width, self.line_count())
+        self.refresh_changed()
+
+    def refresh_changed(self) -> int:
+        """Refresh the visible lines whose key changed; returns how many."""
+        top = int(self.scroll_y)
+        count = self.line_count()
+        changed = 0
+        for index in range(top, min(count, top + self.size.height)):
+            cached = self._cache.get(index)
+            if cached is None or cached[0] != self._full_key(index):
+                self.refresh_line(index)
+                changed += 1
+        return changed
+
+    def tick(self, now: float) -> None:
+        """The clock moved: redraw the lines whose timers now read differently."""
+        self.now = now
+        self.refresh_changed()
+
+    def _full_key(self, index: int) -> Hashable:
+        return (self._epoch, self.line_width, self.line_key(index))
+
+    def render_line(self, y: int) -> Strip:
+        """Draw line `y` of the viewport, from the cache when its key is unchanged."""
+        index = y + int(self.scroll_y)
+        width = self.line_width
+        if index >= self.line_count():
+            return Strip.blank(width, self.base_style())
+        key = self._full_key(index)
+        cached = self._cache.get(index)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        strip = Strip(self.build_line(index, width), width)
+        self._cache[index] = (key, strip)
+        if len(self._cache) > 4 * max(self.size.height, 50):
+            self._trim_cache()
+        return strip
+
+    def _trim_cache(self) -> None:
+        """Keep only the visible lines cached: the cache is bounded by the screen."""
+        top = int(self.scroll_y)
+        bottom = top + self.size.height
+        self._cache = {i: v for i, v in self._cache.items() if top <= i < bottom}
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Scrolling shows other lines: redraw the view."""
+        super().watch_scroll_y(old_value, new_value)
+        self._trim_cache()
+
+    def on_resize(self) -> None:
+        """A new width changes every line."""
+        self._cache.clear()
+        self.relayout()
