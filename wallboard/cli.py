@@ -26,9 +26,7 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-def _settings(
-    config: Path | None, code_file: Path | None, overrides: dict[str, Any]
-) -> Settings:
+def _settings(config: Path | None, code_file: Path | None, overrides: dict[str, Any]) -> Settings:
     warnings: list[str] = []
     try:
         settings = load_settings(

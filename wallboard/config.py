@@ -80,7 +80,7 @@ class Settings(BaseSettings):
         """The code, or a ConfigError saying where to put it."""
         if self.code is None or not self.code.get_secret_value().strip():
             raise ConfigError(
-                "no account code: set VOICENTER_CODE, put `code = \"...\"` in "
+                'no account code: set VOICENTER_CODE, put `code = "..."` in '
                 f"{default_config_path()}, or pass --code-file PATH"
             )
         return self.code.get_secret_value().strip()

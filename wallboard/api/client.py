@@ -24,7 +24,7 @@ from wallboard.api.errors import (
     TransportError,
 )
 from wallboard.api.models import Extension, Queue
-from wallboard.api.parse import SkippedItem, parse_extensions, parse_queues
+from wallboard.api.parse import ParseMemo, SkippedItem, parse_extensions, parse_queues
 
 DEFAULT_BASE_URL = "https://monapisec.voicenter.co.il/comet/API"
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
@@ -39,6 +39,7 @@ class Answers:
     queues: list[Queue]
     skipped: list[SkippedItem]
     latency_s: float
+    received_perf: float  # perf_counter() when both answers had arrived, before parsing
 
 
 class ActiveCallsClient:
@@ -57,6 +58,8 @@ class ActiveCallsClient:
     ) -> None:
         self._code = code
         self._method = method
+        self._extensions_memo = ParseMemo()
+        self._queues_memo = ParseMemo()
         self._max_bytes = max_response_bytes
         # A server that trickles bytes defeats a per-read timeout: bound the whole request.
         self._deadline_s = connect_timeout_s + 2 * read_timeout_s
@@ -97,17 +100,25 @@ class ActiveCallsClient:
         errors = [r for r in results if isinstance(r, BaseException)]
         if errors:
             raise _most_telling(errors)
-        extensions_payload, queues_payload = results
-        extensions, skipped_ext = parse_extensions(extensions_payload)
-        queues, skipped_queues = parse_queues(queues_payload)
+        received = time.perf_counter()
+        extensions_answer, queues_answer = results
+        assert not isinstance(extensions_answer, BaseException)
+        assert not isinstance(queues_answer, BaseException)
+        extensions_payload = _decode("GetExtensionsCalls", extensions_answer)
+        queues_payload = _decode("GetQueuesCallers", queues_answer)
+        extensions, skipped_ext = parse_extensions(extensions_payload, self._extensions_memo)
+        queues, skipped_queues = parse_queues(queues_payload, self._queues_memo)
         return Answers(
             extensions=extensions,
             queues=queues,
             skipped=skipped_ext + skipped_queues,
-            latency_s=time.perf_counter() - started,
+            latency_s=received - started,
+            received_perf=received,
         )
 
-    async def _call(self, endpoint: str, filter_name: str, filter_value: str | None) -> Any:
+    async def _call(
+        self, endpoint: str, filter_name: str, filter_value: str | None
+    ) -> tuple[bytes, str]:
         params: dict[str, str] = {"code": self._code}
         if filter_value:
             params[filter_name] = filter_value
@@ -125,7 +136,8 @@ class ActiveCallsClient:
         except httpx.HTTPError as error:
             raise ProtocolError(f"{endpoint}: HTTP failure ({_kind(error)})") from None
 
-    async def _request(self, endpoint: str, params: dict[str, str]) -> Any:
+    async def _request(self, endpoint: str, params: dict[str, str]) -> tuple[bytes, str]:
+        """The body and content type of a 200 answer; raises a PollError otherwise."""
         if self._method == "GET":
             request = self._http.build_request("GET", endpoint, params=params)
         else:
@@ -144,14 +156,7 @@ class ActiveCallsClient:
             raise TransportError(f"{endpoint}: server error HTTP {status}")
         if status != 200:
             raise ProtocolError(f"{endpoint}: unexpected HTTP {status} (check the base URL)")
-        try:
-            return json.loads(body)
-        except (ValueError, RecursionError):
-            content_type = response.headers.get("content-type", "no content type")
-            what = "an HTML page" if b"<html" in body[:512].lower() else "not JSON"
-            raise ProtocolError(
-                f"{endpoint}: answer is {what} ({_clip(content_type)}, {len(body)} bytes)"
-            ) from None
+        return body, response.headers.get("content-type", "no content type")
 
     async def _read_limited(self, endpoint: str, response: httpx.Response) -> bytes:
         declared = response.headers.get("content-length")
@@ -167,6 +172,18 @@ class ActiveCallsClient:
                 )
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _decode(endpoint: str, answer: tuple[bytes, str]) -> Any:
+    """Decode a JSON body; anything else is a ProtocolError that says what came instead."""
+    body, content_type = answer
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        what = "an HTML page" if b"<html" in body[:512].lower() else "not JSON"
+        raise ProtocolError(
+            f"{endpoint}: answer is {what} ({_clip(content_type)}, {len(body)} bytes)"
+        ) from None
 
 
 def _most_telling(errors: list[BaseException]) -> BaseException:

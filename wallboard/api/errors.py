@@ -7,8 +7,7 @@ from fixed text, status codes and exception class names only, never from request
 from __future__ import annotations
 
 AUTHORIZED_IPS_HINT = (
-    "check the code, and that this machine's IP is listed under Authorized IPs "
-    "for the account"
+    "check the code, and that this machine's IP is listed under Authorized IPs for the account"
 )
 
 

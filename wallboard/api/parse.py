@@ -24,6 +24,36 @@ MAX_REASON_CHARS = 120
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
+class ParseMemo:
+    """Models from the previous answer, reused when an item arrives unchanged.
+
+    Between two polls most extensions do not change; comparing raw dicts runs in C and is
+    far cheaper than validating again. Only the latest answer's items are kept, so the
+    memo is bounded by the size of one answer.
+    """
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, object], tuple[dict[str, Any], BaseModel]] = {}
+        self.next_items: dict[tuple[str, object], tuple[dict[str, Any], BaseModel]] = {}
+
+    def lookup(self, where: str, raw: dict[str, Any], id_key: str) -> BaseModel | None:
+        key = (where, raw.get(id_key))
+        hit = self.items.get(key)
+        if hit is not None and hit[0] == raw:
+            self.next_items[key] = hit
+            return hit[1]
+        return None
+
+    def remember(self, where: str, raw: dict[str, Any], id_key: str, model: BaseModel) -> None:
+        identity = raw.get(id_key)
+        if isinstance(identity, str | int):
+            self.next_items[(where, identity)] = (raw, model)
+
+    def rotate(self) -> None:
+        """Forget what the latest answer did not hold."""
+        self.items, self.next_items = self.next_items, {}
+
+
 @dataclass(frozen=True, slots=True)
 class SkippedItem:
     """An item of an answer that could not be read: where it was, and why (plain words)."""
@@ -89,6 +119,7 @@ def _read_items(
     id_key: str,
     read_one: Callable[[dict[str, Any], str], _Model],
     skipped: list[SkippedItem],
+    memo: ParseMemo | None = None,
 ) -> list[_Model]:
     if raw_items is None:
         return []
@@ -99,35 +130,53 @@ def _read_items(
         return []
     good: list[_Model] = []
     for index, raw in enumerate(raw_items):
-        here = f"{where}[{index}]"
         if not isinstance(raw, dict):
-            skipped.append(SkippedItem(here, f"not an object ({type(raw).__name__})"))
+            skipped.append(
+                SkippedItem(f"{where}[{index}]", f"not an object ({type(raw).__name__})")
+            )
             continue
-        here += _label(raw, id_key)
+        if memo is not None:
+            known = memo.lookup(where, raw, id_key)
+            if known is not None:
+                good.append(known)  # type: ignore[arg-type]
+                continue
+        skips_before = len(skipped)
         try:
-            good.append(read_one(raw, here))
+            model = read_one(raw, f"{where}[{index}]")
         except (ValidationError, ValueError, TypeError, RecursionError) as error:
+            here = f"{where}[{index}]{_label(raw, id_key)}"
             skipped.append(SkippedItem(here, _reason(error)))
+            continue
+        good.append(model)
+        # An item with a skipped part is read afresh each time, so its report is repeated.
+        if memo is not None and len(skipped) == skips_before:
+            memo.remember(where, raw, id_key, model)
     return good
 
 
-def parse_extensions(payload: Any) -> tuple[list[Extension], list[SkippedItem]]:
-    """Read a GetExtensionsCalls answer: the good extensions and what was skipped."""
+def parse_extensions(
+    payload: Any, memo: ParseMemo | None = None
+) -> tuple[list[Extension], list[SkippedItem]]:
+    """Read a GetExtensionsCalls answer: the good extensions and what was skipped.
+
+    With a `memo`, extensions identical to the previous answer's are not validated again.
+    """
     skipped: list[SkippedItem] = []
 
     def read_extension(raw: dict[str, Any], here: str) -> Extension:
-        calls = _read_items(
-            raw.get("calls"), f"{here}.calls", "ivrid", _read_model(Call), skipped
-        )
+        calls = _read_items(raw.get("calls"), f"{here}.calls", "ivrid", _read_model(Call), skipped)
         return Extension.model_validate({**raw, "calls": calls})
 
-    extensions = _read_items(
-        check_envelope(payload, "EXTENSIONS"), "EXTENSIONS", "username", read_extension, skipped
-    )
+    items = check_envelope(payload, "EXTENSIONS")
+    extensions = _read_items(items, "EXTENSIONS", "username", read_extension, skipped, memo)
+    if memo is not None:
+        memo.rotate()
     return extensions, skipped
 
 
-def parse_queues(payload: Any) -> tuple[list[Queue], list[SkippedItem]]:
+def parse_queues(
+    payload: Any, memo: ParseMemo | None = None
+) -> tuple[list[Queue], list[SkippedItem]]:
     """Read a GetQueuesCallers answer: the good queues and what was skipped."""
     skipped: list[SkippedItem] = []
 
@@ -137,9 +186,10 @@ def parse_queues(payload: Any) -> tuple[list[Queue], list[SkippedItem]]:
         )
         return Queue.model_validate({**raw, "Callers": callers})
 
-    queues = _read_items(
-        check_envelope(payload, "QUEUES"), "QUEUES", "ID", read_queue, skipped
-    )
+    items = check_envelope(payload, "QUEUES")
+    queues = _read_items(items, "QUEUES", "ID", read_queue, skipped, memo)
+    if memo is not None:
+        memo.rotate()
     return queues, skipped
 
 

@@ -119,9 +119,13 @@ class Totals:
 
 @dataclass(frozen=True, slots=True)
 class _Tracked:
+    """What the board remembers of an agent between polls."""
+
     key: tuple[str, int | None]
     since_utc: float
     exact: bool
+    view: AgentView | None = None
+    offset: float = 0.0
 
 
 class Board:
@@ -162,17 +166,27 @@ class Board:
         previous = self._tracked
         tracked: dict[str, _Tracked] = {}
         views: list[AgentView] = []
+        offset = snapshot.clock_offset_s
         for ext in snapshot.extensions:
+            before = previous.get(ext.username)
+            if (
+                before is not None
+                and before.view is not None
+                and before.view.extension is ext
+                and before.offset == offset
+            ):
+                # The parser reused the model: nothing about this agent changed.
+                tracked[ext.username] = before
+                views.append(before.view)
+                continue
             look = agent_look(ext)
             key = (look.style, ext.online_user_id)
-            before = previous.get(ext.username)
             if before is not None and before.key == key:
-                entry = before
+                since, exact = before.since_utc, before.exact
             else:
                 # A change we saw happen is exact; a first sighting is only a lower bound.
-                entry = _Tracked(key, now, before is not None)
-            tracked[ext.username] = entry
-            since, exact = entry.since_utc, entry.exact
+                since, exact = now, before is not None
+            entry_since, entry_exact = since, exact
             call = primary_call(ext)
             if call is not None:
                 epoch = (
@@ -182,21 +196,21 @@ class Board:
                 )
                 if epoch:
                     since, exact = snapshot.to_utc(epoch), True
-            views.append(
-                AgentView(
-                    username=ext.username,
-                    name=plain(ext.agent_name),
-                    style=look.style,
-                    word=look.word,
-                    label=look.label,
-                    rank=look.rank,
-                    call_count=len(ext.calls),
-                    since_utc=since,
-                    since_exact=exact,
-                    logged_out=ext.status == STATUS_LOGOUT and not ext.calls,
-                    extension=ext,
-                )
+            view = AgentView(
+                username=ext.username,
+                name=plain(ext.agent_name),
+                style=look.style,
+                word=look.word,
+                label=look.label,
+                rank=look.rank,
+                call_count=len(ext.calls),
+                since_utc=since,
+                since_exact=exact,
+                logged_out=ext.status == STATUS_LOGOUT and not ext.calls,
+                extension=ext,
             )
+            tracked[ext.username] = _Tracked(key, entry_since, entry_exact, view, offset)
+            views.append(view)
         # Only extensions in the latest answer are remembered: the map cannot grow.
         self._tracked = tracked
         return tuple(views)
@@ -234,9 +248,7 @@ def _totals(agents: tuple[AgentView, ...], queues: tuple[QueueView, ...]) -> Tot
         status = agent.extension.status
         if agent.call_count == 0 and status != 1 and status != STATUS_LOGOUT:
             away[status_look(status).label if status in AWAY_STATUSES else agent.label] += 1
-    oldest = min(
-        (q.oldest_join_utc for q in queues if q.oldest_join_utc is not None), default=None
-    )
+    oldest = min((q.oldest_join_utc for q in queues if q.oldest_join_utc is not None), default=None)
     logged_out = sum(1 for agent in agents if agent.logged_out)
     return Totals(
         agents=len(agents),

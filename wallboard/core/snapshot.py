@@ -24,6 +24,7 @@ class Snapshot:
     skipped: tuple[SkippedItem, ...] = ()
     latency_s: float = 0.0
     source: str = ""
+    received_perf: float = 0.0  # perf_counter() when the answer arrived (for measurements)
 
     def to_utc(self, server_epoch: float) -> float:
         """Convert a server epoch to UTC epoch seconds."""
@@ -39,6 +40,7 @@ def build_snapshot(
     latency_s: float,
     estimator: ServerClockEstimator,
     source: str = "",
+    received_perf: float = 0.0,
 ) -> Snapshot:
     """Assemble a snapshot, estimating the server's clock offset from its own readings."""
     server_nows = [
@@ -47,9 +49,7 @@ def build_snapshot(
         for caller in queue.callers
         if caller.duration is not None
     ]
-    event_times: list[float] = [
-        caller.join_time for queue in queues for caller in queue.callers
-    ]
+    event_times: list[float] = [caller.join_time for queue in queues for caller in queue.callers]
     for extension in extensions:
         for call in extension.calls:
             if call.call_started:
@@ -65,4 +65,5 @@ def build_snapshot(
         skipped=tuple(skipped),
         latency_s=latency_s,
         source=source,
+        received_perf=received_perf,
     )

@@ -47,8 +47,9 @@ def summarise(snapshot: Snapshot) -> list[str]:
             if queue.oldest_join_utc is not None
             else "nobody waiting"
         )
-        lines.append(f"  {plain(queue.name, 40)} [{queue.queue_id}]: "
-                     f"{len(queue.callers)} waiting, {wait}")
+        lines.append(
+            f"  {plain(queue.name, 40)} [{queue.queue_id}]: {len(queue.callers)} waiting, {wait}"
+        )
     if snapshot.skipped:
         lines.append(f"Skipped {len(snapshot.skipped)} malformed item(s):")
         lines.extend(f"  {plain(str(item), 160)}" for item in snapshot.skipped[:20])

@@ -39,6 +39,7 @@ class ApiSource:
             latency_s=answers.latency_s,
             estimator=self._estimator,
             source=self.name,
+            received_perf=answers.received_perf,
         )
 
     async def aclose(self) -> None:

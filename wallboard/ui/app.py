@@ -26,6 +26,7 @@ from wallboard.core.health import Health
 from wallboard.sources.poller import Poller, SnapshotSource
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.messages import PollFailed, SnapshotArrived
+from wallboard.ui.metrics import FrameMetrics
 from wallboard.ui.themes import DEFAULT_THEME, WALL_THEME, BoardTheme, load_themes
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail
@@ -96,6 +97,7 @@ class WallboardApp(App[int]):
         self._ticks = 0
         self._wall_page = 0
         self._wait_styles: dict[WaitLevel, Style] = {}
+        self.metrics = FrameMetrics()
 
     # --- building the screen -------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -163,6 +165,12 @@ class WallboardApp(App[int]):
         self.query_one(QueuePanel).set_queues(self.board.queues)
         self._refresh_detail_target()
         self.tick(advance=False)
+        self.call_after_refresh(
+            self.metrics.screen_updated,
+            snapshot.received_perf,
+            len(self.board.agents),
+            self.board.totals.waiting,
+        )
 
     @on(PollFailed)
     def _poll_failed(self, message: PollFailed) -> None:
@@ -267,6 +275,14 @@ class WallboardApp(App[int]):
     def action_quit_board(self) -> None:
         """Leave with exit code 0."""
         self.exit(0)
+
+    async def on_unmount(self) -> None:
+        """Stop polling, release the connection pool and the metrics file."""
+        self.workers.cancel_group(self, "poll")
+        self.metrics.close()
+        close = getattr(self.source, "aclose", None)
+        if close is not None:
+            await close()
 
     def action_help(self) -> None:
         """Show the keys."""

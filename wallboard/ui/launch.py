@@ -67,9 +67,7 @@ def demo_source(
     )
 
 
-def run_demo_board(
-    settings: Settings, *, agents: int, queues: int, seed: int, speed: float
-) -> int:
+def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, speed: float) -> int:
     """Run the board on the built-in simulator; returns the exit code."""
     source = demo_source(agents=agents, queues=queues, seed=seed, speed=speed)
     app = WallboardApp(source, SystemClock(), board_options(settings))

@@ -61,11 +61,15 @@ class QueuePanel(LineView):
         ]
         if chosen is not None:
             for index, line in enumerate(self._lines):
-                same_caller = line.caller is not None and chosen.caller is not None and (
-                    line.caller.call_id == chosen.caller.call_id
+                same_caller = (
+                    line.caller is not None
+                    and chosen.caller is not None
+                    and (line.caller.call_id == chosen.caller.call_id)
                 )
-                same_queue = line.caller is None and chosen.caller is None and (
-                    line.queue.queue_id == chosen.queue.queue_id
+                same_queue = (
+                    line.caller is None
+                    and chosen.caller is None
+                    and (line.queue.queue_id == chosen.queue.queue_id)
                 )
                 if same_caller or same_queue:
                     self.selected = index
