@@ -11,6 +11,7 @@ import os
 import random
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rich.style import Style
 from textual import on
@@ -55,7 +56,8 @@ class BoardOptions:
 class WallboardApp(App[int]):
     """The live wallboard."""
 
-    CSS_PATH = "wallboard.tcss"
+    # Absolute, so that subclasses defined elsewhere (tests, benchmarks) find it too.
+    CSS_PATH = Path(__file__).with_name("wallboard.tcss")
     TITLE = "wallboard"
     ENABLE_COMMAND_PALETTE = True
 
@@ -132,7 +134,7 @@ class WallboardApp(App[int]):
         grid.focus()
         self.set_interval(1.0, self.tick)
         if self.options.poll:
-            self.run_worker(self._poll_forever(), exclusive=True, group="poll", name="poller")
+            self.run_worker(self._poll_forever, exclusive=True, group="poll", name="poller")
         if self._has_terminal():
             self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
         self.tick()
@@ -219,7 +221,10 @@ class WallboardApp(App[int]):
         totals = self.query_one(TotalsBar)
         level = self.board.wait_level(self.board.totals.oldest_join_utc, now)
         totals.show(
-            self.board.totals, now, f"wait-{level.value}", self._wait_styles.get(level, Style())
+            self.board.totals if self.board.snapshot is not None else None,
+            now,
+            f"wait-{level.value}",
+            self._wait_styles.get(level, Style()),
         )
         stale = self.health.is_stale(now) or self.board.suspicious is not None
         reason = None

@@ -27,8 +27,27 @@ BIG_FIGURES = (
 )
 
 
-def figures(totals: Totals, now: float) -> dict[str, str]:
-    """Every figure the totals show, as text."""
+NO_DATA = "-"
+
+
+def figures(totals: Totals | None, now: float) -> dict[str, str]:
+    """Every figure the totals show, as text; dashes before any data (never a false zero)."""
+    if totals is None:
+        return dict.fromkeys(
+            (
+                "waiting",
+                "longest",
+                "available",
+                "talking",
+                "ringing",
+                "dialing",
+                "hold",
+                "away",
+                "logged_in",
+                "logged_out",
+            ),
+            NO_DATA,
+        )
     longest = (
         format_duration(now - totals.oldest_join_utc)
         if totals.oldest_join_utc is not None
@@ -64,13 +83,13 @@ class TotalsBar(Vertical):
         self._text: tuple[str, ...] = ()
         self._stale: str | None = ""
 
-    def show(self, totals: Totals, now: float, level_class: str, wait_style: Style) -> None:
+    def show(self, totals: Totals | None, now: float, level_class: str, wait_style: Style) -> None:
         """Draw the totals at time `now`; only what changed is updated.
 
         `level_class` (wait-ok, wait-warn, wait-alert) and `wait_style` colour the longest wait.
         """
         values = figures(totals, now)
-        away = " · ".join(f"{label} {count}" for label, count in totals.away)
+        away = " · ".join(f"{label} {count}" for label, count in totals.away) if totals else ""
         if self.size.width >= 110:
             first = (
                 f"Logged in {values['logged_in']}   Available {values['available']}   "
