@@ -21,6 +21,9 @@ BOUND_TOLERANCE_S = 120
 # (a daylight-saving switch): start afresh rather than average across it.
 JUMP_S = 300
 WINDOW = 15
+# `Duration` is whole seconds, so readings run up to a second short; a reading this close to
+# a quarter hour is that quarter hour (a client clock this far off would not be noticed).
+SNAP_S = 2.0
 
 
 def israel_offset_s(utc_now: float) -> int:
@@ -61,11 +64,11 @@ class ServerClockEstimator:
             if self._precise and abs(reading - statistics.median(self._precise)) > JUMP_S:
                 self._precise.clear()
             self._precise.append(reading)
-            return float(statistics.median(self._precise))
+            return _snap(float(statistics.median(self._precise)))
         latest = max(event_times, default=None)
         lower_bound = None if latest is None else latest - fetched_at - BOUND_TOLERANCE_S
         if self._precise:
-            previous = float(statistics.median(self._precise))
+            previous = _snap(float(statistics.median(self._precise)))
             if lower_bound is None or previous >= lower_bound:
                 return previous
             self._precise.clear()
@@ -76,3 +79,9 @@ class ServerClockEstimator:
                 return float(candidate)
         # Somewhere else entirely: the smallest quarter hour the bound allows.
         return float(-(-lower_bound // QUARTER_HOUR_S) * QUARTER_HOUR_S)
+
+
+def _snap(offset: float) -> float:
+    """The nearest quarter hour when `offset` is within `SNAP_S` of it, else `offset`."""
+    quarter = round(offset / QUARTER_HOUR_S) * QUARTER_HOUR_S
+    return float(quarter) if abs(offset - quarter) <= SNAP_S else offset
