@@ -203,10 +203,13 @@ class WallboardApp(App[int]):
             parts.append(f"filter: {self.filter_text}")
         if self.wall and grid.page_count() > 1:
             parts.append(f"page {self._wall_page + 1}/{grid.page_count()}")
-        grid.border_title = " · ".join(parts)
+        stale = " · STALE" if self.screen.has_class("-stale") else ""
+        grid.border_title = " · ".join(parts) + stale
         waiting = self.board.totals.waiting
         queue_count = len(self.board.queues)
-        self.query_one(QueuePanel).border_title = f"Queues {queue_count} · {waiting} waiting"
+        self.query_one(QueuePanel).border_title = (
+            f"Queues {queue_count} · {waiting} waiting{stale}"
+        )
 
     # --- the clock ------------------------------------------------------------------------
     def tick(self, advance: bool = True) -> None:
@@ -234,6 +237,10 @@ class WallboardApp(App[int]):
             reason = self.board.suspicious
         totals.set_stale(reason if stale else None)
         totals.border_title = "STALE" if stale else "Live"
+        if stale != self.screen.has_class("-stale"):
+            # Every figure on screen must read as stale, not only the banner's.
+            self.screen.set_class(stale, "-stale")
+            self._set_grid_title(len(grid.agents))
         failing = self.health.error is not None or stale
         self.query_one(HealthLine).show(
             health_text(self.health, now, self.board.suspicious, self.options.local_time),
