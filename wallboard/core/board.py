@@ -148,21 +148,27 @@ class Board:
         account far more often than an empty centre): the board keeps the last agents and
         says so, while queues still update.
         """
-        extensions = snapshot.extensions
-        if not extensions and self.agents:
-            self.suspicious = (
+        # Everything is computed before anything is assigned, so a failure leaves the
+        # board exactly as it was: the last good picture.
+        suspicious: str | None = None
+        agents, tracked = self.agents, self._tracked
+        if not snapshot.extensions and self.agents:
+            suspicious = (
                 f"the API returned no extensions (had {len(self.agents)}); "
                 "showing the last agents seen"
             )
         else:
-            self.suspicious = None
-            self.agents = self._agent_views(snapshot, now)
-        self.queues = tuple(_queue_view(queue, snapshot) for queue in snapshot.queues)
-        self.totals = _totals(self.agents, self.queues)
+            agents, tracked = self._agent_views(snapshot, now)
+        queues = tuple(_queue_view(queue, snapshot) for queue in snapshot.queues)
+        totals = _totals(agents, queues)
+        self.agents, self._tracked, self.queues, self.totals = agents, tracked, queues, totals
+        self.suspicious = suspicious
         self.snapshot = snapshot
         self.generation += 1
 
-    def _agent_views(self, snapshot: Snapshot, now: float) -> tuple[AgentView, ...]:
+    def _agent_views(
+        self, snapshot: Snapshot, now: float
+    ) -> tuple[tuple[AgentView, ...], dict[str, _Tracked]]:
         previous = self._tracked
         tracked: dict[str, _Tracked] = {}
         views: list[AgentView] = []
@@ -212,8 +218,7 @@ class Board:
             tracked[ext.username] = _Tracked(key, entry_since, entry_exact, view, offset)
             views.append(view)
         # Only extensions in the latest answer are remembered: the map cannot grow.
-        self._tracked = tracked
-        return tuple(views)
+        return tuple(views), tracked
 
     def wait_level(self, joined_utc: float | None, now: float) -> WaitLevel:
         """The threshold level of a wait that began at `joined_utc`."""

@@ -161,7 +161,16 @@ class WallboardApp(App[int]):
 
         assert isinstance(snapshot, Snapshot)
         now = self.clock.now()
-        self.board.apply(snapshot, now)
+        try:
+            self.board.apply(snapshot, now)
+        except Exception as error:  # a bug must not take the board down: keep the picture
+            self.log.error("board could not take a snapshot", error=repr(error))
+            self.show_failure(
+                "internal",
+                f"could not show the latest data ({type(error).__name__})",
+                self.options.interval_s,
+            )
+            return
         self.health = self.health.succeeded(now, snapshot.latency_s, len(snapshot.skipped))
         self._rearrange()
         self.query_one(QueuePanel).set_queues(self.board.queues)
@@ -207,9 +216,7 @@ class WallboardApp(App[int]):
         grid.border_title = " · ".join(parts) + stale
         waiting = self.board.totals.waiting
         queue_count = len(self.board.queues)
-        self.query_one(QueuePanel).border_title = (
-            f"Queues {queue_count} · {waiting} waiting{stale}"
-        )
+        self.query_one(QueuePanel).border_title = f"Queues {queue_count} · {waiting} waiting{stale}"
 
     # --- the clock ------------------------------------------------------------------------
     def tick(self, advance: bool = True) -> None:
