@@ -183,25 +183,10 @@ def snapshot(
 async def _one_snapshot(
     settings: Settings, code: str, extension: str | None, queue: str | None
 ) -> Any:
-    from wallboard.api.client import ActiveCallsClient
     from wallboard.core.clock import SystemClock
-    from wallboard.sources.api_source import ApiSource
+    from wallboard.sources.api_source import api_source_for
 
-    client = ActiveCallsClient(
-        base_url=settings.base_url,
-        code=code,
-        connect_timeout_s=settings.connect_timeout_s,
-        read_timeout_s=settings.read_timeout_s,
-        max_response_bytes=settings.max_response_bytes,
-    )
-    source = ApiSource(
-        client,
-        SystemClock(),
-        name=settings.base_url,
-        clock_offset_s=settings.clock_offset_s,
-        extension=extension,
-        queue=queue,
-    )
+    source = api_source_for(settings, code, SystemClock(), extension=extension, queue=queue)
     try:
         return await source.fetch()
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wallboard.api.client import ActiveCallsClient
+from wallboard.config import Settings
 from wallboard.core.clock import Clock
 from wallboard.core.server_clock import ServerClockEstimator
 from wallboard.core.snapshot import Snapshot, build_snapshot
@@ -45,3 +46,29 @@ class ApiSource:
     async def aclose(self) -> None:
         """Release the connection pool."""
         await self.client.aclose()
+
+
+def api_source_for(
+    settings: Settings,
+    code: str,
+    clock: Clock,
+    *,
+    extension: str | None = None,
+    queue: str | None = None,
+) -> ApiSource:
+    """The source for the configured account: base URL, timeouts, limits and clock offset."""
+    client = ActiveCallsClient(
+        base_url=settings.base_url,
+        code=code,
+        connect_timeout_s=settings.connect_timeout_s,
+        read_timeout_s=settings.read_timeout_s,
+        max_response_bytes=settings.max_response_bytes,
+    )
+    return ApiSource(
+        client,
+        clock,
+        name=settings.base_url,
+        clock_offset_s=settings.clock_offset_s,
+        extension=extension,
+        queue=queue,
+    )

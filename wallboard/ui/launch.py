@@ -6,7 +6,7 @@ from wallboard.api.client import ActiveCallsClient
 from wallboard.config import Settings
 from wallboard.core.board import WaitThresholds
 from wallboard.core.clock import SystemClock
-from wallboard.sources.api_source import ApiSource
+from wallboard.sources.api_source import ApiSource, api_source_for
 from wallboard.ui.app import BoardOptions, WallboardApp
 
 DEMO_CODE = "demo-code-not-secret"
@@ -25,17 +25,8 @@ def board_options(settings: Settings) -> BoardOptions:
 
 def run_live_board(settings: Settings, code: str) -> int:
     """Run the board for the configured account; returns the exit code."""
-    client = ActiveCallsClient(
-        base_url=settings.base_url,
-        code=code,
-        connect_timeout_s=settings.connect_timeout_s,
-        read_timeout_s=settings.read_timeout_s,
-        max_response_bytes=settings.max_response_bytes,
-    )
-    source = ApiSource(
-        client, SystemClock(), name=settings.base_url, clock_offset_s=settings.clock_offset_s
-    )
-    app = WallboardApp(source, SystemClock(), board_options(settings))
+    clock = SystemClock()
+    app = WallboardApp(api_source_for(settings, code, clock), clock, board_options(settings))
     return app.run() or 0
 
 
