@@ -37,9 +37,9 @@ def arrange(
         and (not needle or needle in agent.search_text)
     ]
     if sort is SortOrder.NAME:
-        chosen.sort(key=lambda a: (a.name.casefold(), a.username))
+        chosen.sort(key=lambda a: (a.sort_name, a.username))
     elif sort is SortOrder.TIME:
-        chosen.sort(key=lambda a: (a.since_utc, a.name.casefold(), a.username))
+        chosen.sort(key=lambda a: (a.since_utc, a.sort_name, a.username))
     else:
-        chosen.sort(key=lambda a: (a.rank, a.style, a.name.casefold(), a.username))
+        chosen.sort(key=lambda a: (a.rank, a.style, a.sort_name, a.username))
     return chosen

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wallboard.api.models import (
-    STATUS_LOGIN,
-    STATUS_LOGOUT,
     Call,
     CallState,
     Extension,
@@ -52,7 +50,6 @@ _CALL_PRIORITY = {
     CallState.RINGING: 2,
     CallState.HOLD: 3,
 }
-AWAY_STATUSES = frozenset(_STATUS_LOOKS) - {STATUS_LOGIN, STATUS_LOGOUT}
 
 
 def primary_call(extension: Extension) -> Call | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from wallboard.api.models import STATUS_LOGOUT, CallState, Extension, Queue, QueueCaller
-from wallboard.core.agent_state import AWAY_STATUSES, agent_look, primary_call, status_look
+from wallboard.core.agent_state import agent_look, primary_call
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.text import plain
 
@@ -60,6 +60,7 @@ class AgentView:
     since_exact: bool
     logged_out: bool
     extension: Extension
+    sort_name: str = ""  # the name case-folded once, for sorting thousands each poll
 
     @property
     def search_text(self) -> str:
@@ -202,9 +203,10 @@ class Board:
                 )
                 if epoch:
                     since, exact = snapshot.to_utc(epoch), True
+            name = plain(ext.agent_name)
             view = AgentView(
                 username=ext.username,
-                name=plain(ext.agent_name),
+                name=name,
                 style=look.style,
                 word=look.word,
                 label=look.label,
@@ -214,6 +216,7 @@ class Board:
                 since_exact=exact,
                 logged_out=ext.status == STATUS_LOGOUT and not ext.calls,
                 extension=ext,
+                sort_name=name.casefold(),
             )
             tracked[ext.username] = _Tracked(key, entry_since, entry_exact, view, offset)
             views.append(view)
@@ -246,15 +249,19 @@ def _queue_view(queue: Queue, snapshot: Snapshot) -> QueueView:
     return QueueView(queue.queue_id, name, queue.weight, tuple(callers))
 
 
+# Styles that are not "away": on a call, available, or logged out.
+_NOT_AWAY = frozenset(
+    {"call-ringing", "call-dialing", "call-talking", "call-hold", "call-unknown"}
+    | {"status-available", "status-logged-out"}
+)
+
+
 def _totals(agents: tuple[AgentView, ...], queues: tuple[QueueView, ...]) -> Totals:
     by_style = Counter(agent.style for agent in agents)
-    away: Counter[str] = Counter()
-    for agent in agents:
-        status = agent.extension.status
-        if agent.call_count == 0 and status != 1 and status != STATUS_LOGOUT:
-            away[status_look(status).label if status in AWAY_STATUSES else agent.label] += 1
+    # Off a call, an agent's label is its status label, unknown codes included.
+    away = Counter(agent.label for agent in agents if agent.style not in _NOT_AWAY)
     oldest = min((q.oldest_join_utc for q in queues if q.oldest_join_utc is not None), default=None)
-    logged_out = sum(1 for agent in agents if agent.logged_out)
+    logged_out = by_style["status-logged-out"]
     return Totals(
         agents=len(agents),
         logged_in=len(agents) - logged_out,

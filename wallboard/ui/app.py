@@ -213,10 +213,10 @@ class WallboardApp(App[int]):
         if self.wall and grid.page_count() > 1:
             parts.append(f"page {self._wall_page + 1}/{grid.page_count()}")
         stale = " · STALE" if self.screen.has_class("-stale") else ""
-        grid.border_title = " · ".join(parts) + stale
-        waiting = self.board.totals.waiting
-        queue_count = len(self.board.queues)
-        self.query_one(QueuePanel).border_title = f"Queues {queue_count} · {waiting} waiting{stale}"
+        grid.set_title(" · ".join(parts) + stale)
+        # The waiting count lives in the totals: a title that changed each poll would
+        # repaint the whole panel each poll.
+        self.query_one(QueuePanel).set_title(f"Queues {len(self.board.queues)}{stale}")
 
     # --- the clock ------------------------------------------------------------------------
     def tick(self, advance: bool = True) -> None:
@@ -243,7 +243,6 @@ class WallboardApp(App[int]):
         elif self.board.suspicious:
             reason = self.board.suspicious
         totals.set_stale(reason if stale else None)
-        totals.border_title = "STALE" if stale else "Live"
         if stale != self.screen.has_class("-stale"):
             # Every figure on screen must read as stale, not only the banner's.
             self.screen.set_class(stale, "-stale")

@@ -129,7 +129,10 @@ class DetailPane(VerticalScroll):
         yield Static("", id="detail-body")
 
     def show(self, text: Text) -> None:
-        """Replace the body when its text changed."""
-        if getattr(self, "_plain", None) != text.plain:
-            self._plain = text.plain
-            self.query_one("#detail-body", Static).update(text)
+        """Replace the body when its text changed; lay out again only when its height did."""
+        plain_text = text.plain
+        previous = getattr(self, "_plain", None)
+        if previous != plain_text:
+            self._plain = plain_text
+            same_height = previous is not None and previous.count("\n") == plain_text.count("\n")
+            self.query_one("#detail-body", Static).update(text, layout=not same_height)

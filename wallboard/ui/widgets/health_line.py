@@ -46,7 +46,8 @@ class HealthLine(Static):
 
     def show(self, text: str, failing: bool) -> None:
         """Update the line when its text changed."""
-        self.set_class(failing, "-failing")
+        if failing != self.has_class("-failing"):
+            self.set_class(failing, "-failing")
         if text != self._text:
             self._text = text
-            self.update(Text(text, no_wrap=True, overflow="ellipsis"))
+            self.update(Text(text, no_wrap=True, overflow="ellipsis"), layout=False)

@@ -17,6 +17,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+HEIGHT_STEP = 32
+
 
 def fit(text: str, width: int) -> str:
     """`text` cut or padded to exactly `width` terminal cells (wide characters counted)."""
@@ -42,6 +44,8 @@ class LineView(ScrollView, can_focus=True):
         self.now = 0.0
         self._cache: dict[int, tuple[Hashable, Strip]] = {}
         self._epoch = 0  # bumped when every line must be redrawn (theme, width)
+        self._width = 1
+        self._title = ""
 
     # --- what subclasses provide -------------------------------------------------------
     def line_count(self) -> int:
@@ -59,8 +63,14 @@ class LineView(ScrollView, can_focus=True):
     # --- the machinery -----------------------------------------------------------------
     @property
     def line_width(self) -> int:
-        """The width lines are drawn at."""
-        return max(1, self.scrollable_content_region.width)
+        """The width lines are drawn at (measured on resize: this is read for every line)."""
+        return self._width
+
+    def set_title(self, title: str) -> None:
+        """Set the border title only when it changed: each assignment repaints the widget."""
+        if title != self._title:
+            self._title = title
+            self.border_title = title
 
     def base_style(self) -> Style:
         """The widget's own colours, for padding."""
@@ -73,8 +83,16 @@ class LineView(ScrollView, can_focus=True):
         self.refresh()
 
     def relayout(self) -> None:
-        """The number of lines may have changed: resize the scroll area, redraw what changed."""
-        self.virtual_size = Size(self.line_width, self.line_count())
+        """The number of lines may have changed: resize the scroll area, redraw what changed.
+
+        The scroll height moves in steps of `HEIGHT_STEP` lines: a new virtual size costs a
+        layout pass of the whole screen, and queues gain or lose a caller on most polls.
+        """
+        lines = self.line_count()
+        height = -(-lines // HEIGHT_STEP) * HEIGHT_STEP
+        size = Size(self.line_width, height)
+        if size != self.virtual_size:
+            self.virtual_size = size
         self.refresh_changed()
 
     def refresh_changed(self) -> int:
@@ -126,5 +144,6 @@ class LineView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         """A new width changes every line."""
+        self._width = max(1, self.scrollable_content_region.width)
         self._cache.clear()
         self.relayout()

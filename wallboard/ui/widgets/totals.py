@@ -82,6 +82,7 @@ class TotalsBar(Vertical):
         self._shown: dict[str, str] = {}
         self._text: tuple[str, ...] = ()
         self._stale: str | None = ""
+        self.border_title = "Live"
 
     def show(self, totals: Totals | None, now: float, level_class: str, wait_style: Style) -> None:
         """Draw the totals at time `now`; only what changed is updated.
@@ -113,7 +114,8 @@ class TotalsBar(Vertical):
             text = Text(first)
             text.append(values["longest"], wait_style)
             text.append(rest)
-            self.query_one("#totals-text", Static).update(text)
+            # Fixed height: no layout pass (it would redraw the whole screen).
+            self.query_one("#totals-text", Static).update(text, layout=False)
         for _, figure in BIG_FIGURES:
             if self._shown.get(figure) != values[figure]:
                 self._shown[figure] = values[figure]
@@ -128,6 +130,10 @@ class TotalsBar(Vertical):
             return
         self._stale = reason
         banner = self.query_one("#stale-banner", Static)
-        self.set_class(reason is not None, "-stale")
+        if (reason is not None) != self.has_class("-stale"):
+            self.set_class(reason is not None, "-stale")
+            self.border_title = "STALE" if reason is not None else "Live"
         if reason is not None:
-            banner.update(Text(f" ⚠ STALE: {reason} ", no_wrap=True, overflow="ellipsis"))
+            banner.update(
+                Text(f" ⚠ STALE: {reason} ", no_wrap=True, overflow="ellipsis"), layout=False
+            )
