@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -41,11 +41,14 @@ def default_config_path() -> Path:
 class Settings(BaseSettings):
     """Everything the board can be configured with. Env vars use the `WALLBOARD_` prefix."""
 
-    model_config = SettingsConfigDict(env_prefix="WALLBOARD_", extra="ignore")
-
-    code: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("code", "VOICENTER_CODE")
+    model_config = SettingsConfigDict(
+        env_prefix="WALLBOARD_", extra="ignore", populate_by_name=True
     )
+
+    # Only VOICENTER_CODE is read from the environment (an alias of plain "code" would make
+    # any CODE variable the account code); the config file's `code` key is read by
+    # `load_settings`, below the environment in precedence.
+    code: SecretStr | None = Field(default=None, validation_alias="VOICENTER_CODE")
     base_url: str = DEFAULT_BASE_URL
     interval_s: float = Field(default=5.0, ge=0.2, le=3600)
     connect_timeout_s: float = Field(default=5.0, gt=0, le=120)
@@ -102,15 +105,16 @@ def load_settings(
     if config_path is not None and not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     toml_file = path if path.is_file() else None
-    if toml_file is not None:
-        _check_toml(toml_file, warnings)
+    file_code = _check_toml(toml_file, warnings) if toml_file is not None else None
     values = {key: value for key, value in (overrides or {}).items() if value is not None}
     if code_file is not None:
         values["code"] = read_code_file(code_file, warnings)
+    elif file_code is not None and not _env_code_set():
+        values["code"] = file_code
 
     class _FileSettings(Settings):
         model_config = SettingsConfigDict(
-            env_prefix="WALLBOARD_", extra="ignore", toml_file=toml_file
+            env_prefix="WALLBOARD_", extra="ignore", populate_by_name=True, toml_file=toml_file
         )
 
     try:
@@ -135,15 +139,25 @@ def read_code_file(path: Path, warnings: list[str] | None = None) -> str:
     return text
 
 
-def _check_toml(path: Path, warnings: list[str] | None) -> None:
+def _env_code_set() -> bool:
+    return any(name.upper() == "VOICENTER_CODE" for name in os.environ)
+
+
+def _check_toml(path: Path, warnings: list[str] | None) -> str | None:
+    """Validate the TOML syntax and return the file's `code`, if any."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
-    if "code" in data:
-        _warn_if_shared(path, warnings)
+    code = data.get("code")
+    if code is None:
+        return None
+    _warn_if_shared(path, warnings)
+    if not isinstance(code, str):
+        raise ConfigError(f"invalid settings: `code` in {path} must be a string")
+    return code
 
 
 def _warn_if_shared(path: Path, warnings: list[str] | None) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 # Documented values of `onlineUserStatus`. Anything else is shown as "Unknown (N)".
 STATUS_LABELS: dict[int, str] = {
@@ -116,11 +116,31 @@ def _call_state(value: Any) -> Any:
     """
     if value is None or isinstance(value, CallState):
         return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # PHP may send 3.0 for 3
     text = str(value).strip()
     return _CALL_STATE_BY_TOKEN.get(text.lower(), text[:24] or None)
 
 
+# Epochs outside 1970..2100 are not times (milliseconds, garbage): read them as unknown.
+MAX_EPOCH = 4_102_444_800
+
+
+def _plausible_epoch(value: int | None) -> int | None:
+    if value is None or 0 <= value <= MAX_EPOCH:
+        return value
+    return None
+
+
+def _required_epoch(value: int) -> int:
+    if 0 <= value <= MAX_EPOCH:
+        return value
+    raise ValueError("not a plausible epoch (seconds between 1970 and 2100)")
+
+
 LenientInt = Annotated[int | None, BeforeValidator(_lenient_int)]
+Epoch = Annotated[int | None, BeforeValidator(_lenient_int), AfterValidator(_plausible_epoch)]
+RequiredEpoch = Annotated[int, BeforeValidator(_lenient_int), AfterValidator(_required_epoch)]
 LenientStr = Annotated[str, BeforeValidator(_lenient_str)]
 RequiredStr = Annotated[str, BeforeValidator(_lenient_str), Field(min_length=1)]
 JsonObject = Annotated[dict[str, Any], BeforeValidator(_lenient_object)]
@@ -155,8 +175,8 @@ def _lenient_recording(value: Any) -> Any:
 class Call(WireModel):
     """One call active on an extension."""
 
-    call_started: LenientInt = Field(default=None, alias="callStarted")
-    call_answered: LenientInt = Field(default=None, alias="callAnswered")
+    call_started: Epoch = Field(default=None, alias="callStarted")
+    call_answered: Epoch = Field(default=None, alias="callAnswered")
     answered: LenientInt = None
     caller_name: LenientStr = Field(default="", alias="callername")
     caller_phone: LenientStr = Field(default="", alias="callerphone")
@@ -208,13 +228,22 @@ class Extension(WireModel):
         return status_label(self.status)
 
 
+def _plausible_duration(value: int | None) -> int | None:
+    """A wait of more than a week is not a wait: read it as unknown."""
+    if value is None or 0 <= value <= 7 * 86400:
+        return value
+    return None
+
+
 class QueueCaller(WireModel):
     """One caller waiting in a queue."""
 
     phone: LenientStr = Field(default="", alias="Phone")
-    join_time: Annotated[int, BeforeValidator(_lenient_int)] = Field(alias="JoinTime")
+    join_time: RequiredEpoch = Field(alias="JoinTime")
     call_id: LenientStr = Field(default="", alias="CallID")
-    duration: LenientInt = Field(default=None, alias="Duration")
+    duration: Annotated[
+        int | None, BeforeValidator(_lenient_int), AfterValidator(_plausible_duration)
+    ] = Field(default=None, alias="Duration")
 
 
 class Queue(WireModel):

@@ -37,7 +37,10 @@ class ParseMemo:
         self.next_items: dict[tuple[str, object], tuple[dict[str, Any], BaseModel]] = {}
 
     def lookup(self, where: str, raw: dict[str, Any], id_key: str) -> BaseModel | None:
-        key = (where, raw.get(id_key))
+        identity = raw.get(id_key)
+        if not isinstance(identity, str | int):
+            return None  # an odd id (a list, an object) is not a key: validate afresh
+        key = (where, identity)
         hit = self.items.get(key)
         if hit is not None and hit[0] == raw:
             self.next_items[key] = hit
@@ -97,7 +100,7 @@ def check_envelope(payload: Any, list_key: str) -> list[Any]:
     err = payload.get("ERR", 0)
     try:
         err_code = int(err) if err is not None else 0
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ProtocolError("answer has an unreadable ERR field") from None
     if err_code == 1:
         raise AuthorizationError(f"authorization failed (ERR 1): {AUTHORIZED_IPS_HINT}")

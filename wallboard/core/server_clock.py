@@ -24,6 +24,9 @@ WINDOW = 15
 # `Duration` is whole seconds, so readings run up to a second short; a reading this close to
 # a quarter hour is that quarter hour (a client clock this far off would not be noticed).
 SNAP_S = 2.0
+# No time zone is further than 14 h from UTC; allow a day's slack for clock errors.
+MAX_OFFSET_S = 16 * 3600
+ISRAEL_OFFSETS = (7200.0, 10800.0)
 
 
 def israel_offset_s(utc_now: float) -> int:
@@ -58,23 +61,39 @@ class ServerClockEstimator:
         """
         if self._fixed is not None:
             return self._fixed
-        readings = [now - fetched_at for now in server_nows]
+        # Readings beyond any real time zone are broken data, not a clock: ignore them.
+        readings = [
+            reading
+            for reading in (now - fetched_at for now in server_nows)
+            if abs(reading) <= MAX_OFFSET_S
+        ]
         if readings:
             reading = statistics.median(readings)
             if self._precise and abs(reading - statistics.median(self._precise)) > JUMP_S:
                 self._precise.clear()
             self._precise.append(reading)
             return _snap(float(statistics.median(self._precise)))
-        latest = max(event_times, default=None)
+        latest = max((t for t in event_times if abs(t - fetched_at) <= MAX_OFFSET_S), default=None)
         lower_bound = None if latest is None else latest - fetched_at - BOUND_TOLERANCE_S
+        israel = israel_offset_s(fetched_at)
         if self._precise:
             previous = _snap(float(statistics.median(self._precise)))
+            if (
+                previous in ISRAEL_OFFSETS
+                and previous != israel
+                and (lower_bound is None or israel >= lower_bound)
+            ):
+                # The server keeps Israel time and Israel has switched (daylight saving):
+                # follow it, even with nobody waiting to confirm.
+                self._precise.clear()
+                self._precise.append(float(israel))
+                return float(israel)
             if lower_bound is None or previous >= lower_bound:
                 return previous
             self._precise.clear()
         if lower_bound is None:
             return 0.0
-        for candidate in sorted({0, israel_offset_s(fetched_at)}):
+        for candidate in sorted({0, israel}):
             if candidate >= lower_bound:
                 return float(candidate)
         # Somewhere else entirely: the smallest quarter hour the bound allows.

@@ -7,14 +7,26 @@ plain text that widgets draw as text, never as markup.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 REPLACEMENT = "\ufffd"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# Bidi embeddings, overrides, isolates and marks; zero-width joiners and the BOM.
-_INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 MAX_TEXT_CHARS = 200
+
+
+def _clean_char(ch: str) -> str:
+    """One character as drawn: controls shown as the placeholder, invisible ones dropped."""
+    category = unicodedata.category(ch)
+    if category == "Cc" or category in ("Cn", "Co", "Cs"):
+        # Controls (every escape sequence starts with one) and code points of no agreed
+        # width or meaning: visible, but harmless.
+        return REPLACEMENT
+    if category == "Cf":
+        # Format characters draw nothing but can reorder (bidi overrides), hide (zero
+        # width, soft hyphen, tags) or join text: they go.
+        return ""
+    if category in ("Zl", "Zp"):
+        return " "  # line and paragraph separators would break the one-line cell
+    return ch
 
 
 def plain(text: object, limit: int = MAX_TEXT_CHARS) -> str:
@@ -24,9 +36,4 @@ def plain(text: object, limit: int = MAX_TEXT_CHARS) -> str:
         value = value[:limit] + "…"
     if value.isascii() and value.isprintable():
         return value
-    value = _INVISIBLE.sub("", value)
-    value = _CONTROL.sub(REPLACEMENT, value)
-    # Unassigned and private-use code points have no agreed width: show the placeholder.
-    return "".join(
-        REPLACEMENT if unicodedata.category(ch) in ("Cn", "Co", "Cs") else ch for ch in value
-    )
+    return "".join(_clean_char(ch) for ch in value)

@@ -1,0 +1,15 @@
+"""The built-in call-centre simulator: a seeded model, fault injection, and the API it serves.
+
+- :class:`~wallboard.sim.centre.CallCentre`: the model, producing the vendor's wire format;
+- :class:`~wallboard.sim.faults.FaultProfile`: which requests fail, and how;
+- :func:`~wallboard.sim.server.create_app` / :func:`~wallboard.sim.server.run_server`: the
+  Starlette app serving it, in-process or on a port.
+
+It never imports the client (``wallboard.api``, ``wallboard.core``), so that the two check
+each other.
+"""
+
+from wallboard.sim.centre import CallCentre
+from wallboard.sim.faults import FaultKind, FaultProfile
+
+__all__ = ["CallCentre", "FaultKind", "FaultProfile"]
