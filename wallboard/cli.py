@@ -107,7 +107,7 @@ def run(
 
 
 @main.command()
-@click.option("--agents", type=click.IntRange(1, 20000), default=40, show_default=True)
+@click.option("--agents", type=click.IntRange(1, 10000), default=40, show_default=True)
 @click.option("--queues", type=click.IntRange(1, 500), default=4, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--speed", type=click.FloatRange(0.01, 10000), default=1.0, show_default=True)
@@ -202,7 +202,7 @@ async def _one_snapshot(
     help="The code the simulator accepts (default: $VOICENTER_CODE, else 'demo').",
 )
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--agents", type=click.IntRange(1, 20000), default=40, show_default=True)
+@click.option("--agents", type=click.IntRange(1, 10000), default=40, show_default=True)
 @click.option("--queues", type=click.IntRange(1, 500), default=4, show_default=True)
 @click.option("--speed", type=click.FloatRange(0.01, 10000), default=1.0, show_default=True)
 @click.option("--utc-offset-hours", type=click.FloatRange(-14, 14), default=0.0)

@@ -156,7 +156,7 @@ def _check_toml(path: Path, warnings: list[str] | None) -> str | None:
         return None
     _warn_if_shared(path, warnings)
     if not isinstance(code, str):
-        raise ConfigError(f"invalid settings: `code` in {path} must be a string")
+        raise ConfigError(f"invalid settings: `code` in {path} must be a string") from None
     return code
 
 
