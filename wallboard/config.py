@@ -12,7 +12,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+import httpx
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -60,6 +61,21 @@ class Settings(BaseSettings):
     theme: str | None = None
     compact: bool = False
     wall: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _usable_url(cls, value: str) -> str:
+        """An http(s) URL with a host and a valid port: caught here, not mid-request."""
+        try:
+            url = httpx.URL(value)
+            port = url.port
+        except (httpx.InvalidURL, ValueError, TypeError):
+            raise ValueError("not a valid URL") from None
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        if port is not None and not 0 < port < 65536:
+            raise ValueError("port out of range")
+        return value
 
     @model_validator(mode="after")
     def _alert_after_warn(self) -> Settings:
@@ -140,7 +156,10 @@ def read_code_file(path: Path, warnings: list[str] | None = None) -> str:
 
 
 def _env_code_set() -> bool:
-    return any(name.upper() == "VOICENTER_CODE" for name in os.environ)
+    """Whether VOICENTER_CODE holds a code (an empty variable does not count)."""
+    return any(
+        name.upper() == "VOICENTER_CODE" and value.strip() for name, value in os.environ.items()
+    )
 
 
 def _check_toml(path: Path, warnings: list[str] | None) -> str | None:

@@ -24,10 +24,17 @@ from wallboard.api.errors import (
     TransportError,
 )
 from wallboard.api.models import Extension, Queue
-from wallboard.api.parse import ParseMemo, SkippedItem, parse_extensions, parse_queues
+from wallboard.api.parse import (
+    ParseMemo,
+    SkippedItem,
+    check_envelope,
+    parse_extensions,
+    parse_queues,
+)
 
 DEFAULT_BASE_URL = "https://monapisec.voicenter.co.il/comet/API"
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+_ENDPOINTS = (("GetExtensionsCalls", "EXTENSIONS"), ("GetQueuesCallers", "QUEUES"))
 USER_AGENT = "wallboard (+https://github.com/voicenter-wallboard)"
 
 
@@ -97,15 +104,25 @@ class ActiveCallsClient:
             self._call("GetQueuesCallers", "queue", queue),
             return_exceptions=True,
         )
-        errors = [r for r in results if isinstance(r, BaseException)]
+        received = time.perf_counter()
+        # Decode and check each answer that arrived before choosing what to report, so a
+        # refused code (ERR 1) on one endpoint is not hidden by a 5xx on the other.
+        payloads: list[Any] = []
+        errors: list[BaseException] = []
+        for (endpoint, list_key), result in zip(_ENDPOINTS, results, strict=True):
+            if isinstance(result, BaseException):
+                errors.append(result)
+                continue
+            try:
+                payload = _decode(endpoint, result)
+                check_envelope(payload, list_key)
+            except PollError as error:
+                errors.append(error)
+                continue
+            payloads.append(payload)
         if errors:
             raise _most_telling(errors)
-        received = time.perf_counter()
-        extensions_answer, queues_answer = results
-        assert not isinstance(extensions_answer, BaseException)
-        assert not isinstance(queues_answer, BaseException)
-        extensions_payload = _decode("GetExtensionsCalls", extensions_answer)
-        queues_payload = _decode("GetQueuesCallers", queues_answer)
+        extensions_payload, queues_payload = payloads
         extensions, skipped_ext = parse_extensions(extensions_payload, self._extensions_memo)
         queues, skipped_queues = parse_queues(queues_payload, self._queues_memo)
         return Answers(
@@ -135,6 +152,9 @@ class ActiveCallsClient:
             raise TransportError(f"{endpoint}: network error ({_kind(error)})") from None
         except httpx.HTTPError as error:
             raise ProtocolError(f"{endpoint}: HTTP failure ({_kind(error)})") from None
+        except (ValueError, OverflowError, ExceptionGroup) as error:
+            # Odd URLs surface deep in the transport (a port out of range, say).
+            raise TransportError(f"{endpoint}: cannot send the request ({_kind(error)})") from None
 
     async def _request(self, endpoint: str, params: dict[str, str]) -> tuple[bytes, str]:
         """The body and content type of a 200 answer; raises a PollError otherwise."""

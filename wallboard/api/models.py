@@ -91,11 +91,14 @@ def _lenient_str(value: Any) -> Any:
 
 
 def _lenient_object(value: Any) -> Any:
-    """PHP sends an empty object as `[]`; a list is read as an object keyed by position."""
-    if value is None:
+    """PHP sends an empty object as `[]` (or `""`, `false`); a list is read as an object
+    keyed by position, and any other lone value is kept under the key "value"."""
+    if value is None or value is False or value == "":
         return {}
     if isinstance(value, list):
         return {str(index): item for index, item in enumerate(value)}
+    if not isinstance(value, dict):
+        return {"value": value}
     return value
 
 
@@ -167,9 +170,8 @@ class Recording(WireModel):
 
 
 def _lenient_recording(value: Any) -> Any:
-    if value is None or isinstance(value, list):
-        return {}
-    return value
+    """Anything but an object (`[]`, `""`, `false`, null) means: nothing known."""
+    return value if isinstance(value, dict) else {}
 
 
 class Call(WireModel):

@@ -98,8 +98,10 @@ def check_envelope(payload: Any, list_key: str) -> list[Any]:
     if not isinstance(payload, dict):
         raise ProtocolError(f"answer is a JSON {type(payload).__name__}, not an object")
     err = payload.get("ERR", 0)
+    if err is None or err == "":
+        err = 0
     try:
-        err_code = int(err) if err is not None else 0
+        err_code = int(float(err)) if isinstance(err, str) else int(err)
     except (TypeError, ValueError, OverflowError):
         raise ProtocolError("answer has an unreadable ERR field") from None
     if err_code == 1:

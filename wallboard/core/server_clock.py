@@ -26,7 +26,6 @@ WINDOW = 15
 SNAP_S = 2.0
 # No time zone is further than 14 h from UTC; allow a day's slack for clock errors.
 MAX_OFFSET_S = 16 * 3600
-ISRAEL_OFFSETS = (7200.0, 10800.0)
 
 
 def israel_offset_s(utc_now: float) -> int:
@@ -46,6 +45,9 @@ class ServerClockEstimator:
     def __init__(self, fixed_offset_s: float | None = None) -> None:
         self._fixed = fixed_offset_s
         self._precise: deque[float] = deque(maxlen=WINDOW)
+        # Israel's offset when the precise readings were taken: only a server that kept
+        # Israel time then should follow Israel's daylight-saving switches later.
+        self._israel_then: int | None = None
 
     def estimate(
         self,
@@ -72,6 +74,7 @@ class ServerClockEstimator:
             if self._precise and abs(reading - statistics.median(self._precise)) > JUMP_S:
                 self._precise.clear()
             self._precise.append(reading)
+            self._israel_then = israel_offset_s(fetched_at)
             return _snap(float(statistics.median(self._precise)))
         latest = max((t for t in event_times if abs(t - fetched_at) <= MAX_OFFSET_S), default=None)
         lower_bound = None if latest is None else latest - fetched_at - BOUND_TOLERANCE_S
@@ -79,7 +82,7 @@ class ServerClockEstimator:
         if self._precise:
             previous = _snap(float(statistics.median(self._precise)))
             if (
-                previous in ISRAEL_OFFSETS
+                previous == self._israel_then
                 and previous != israel
                 and (lower_bound is None or israel >= lower_bound)
             ):
@@ -87,6 +90,7 @@ class ServerClockEstimator:
                 # follow it, even with nobody waiting to confirm.
                 self._precise.clear()
                 self._precise.append(float(israel))
+                self._israel_then = israel
                 return float(israel)
             if lower_bound is None or previous >= lower_bound:
                 return previous
