@@ -7,7 +7,6 @@ clock; widgets redraw only what changed.
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 from dataclasses import dataclass, field
@@ -24,11 +23,19 @@ from wallboard.core.agent_order import SortOrder, arrange
 from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
 from wallboard.core.clock import Clock
 from wallboard.core.health import Health
+from wallboard.core.snapshot import Snapshot
 from wallboard.sources.poller import Poller, SnapshotSource
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.messages import PollFailed, SnapshotArrived
 from wallboard.ui.metrics import FrameMetrics
-from wallboard.ui.themes import DEFAULT_THEME, WALL_THEME, BoardTheme, load_themes
+from wallboard.ui.terminal import terminal_alive
+from wallboard.ui.themes import (
+    DEFAULT_THEME,
+    WALL_THEME,
+    BoardTheme,
+    board_styles,
+    load_themes,
+)
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail
 from wallboard.ui.widgets.health_line import HealthLine, health_text
@@ -155,11 +162,8 @@ class WallboardApp(App[int]):
     def _snapshot_arrived(self, message: SnapshotArrived) -> None:
         self.show_snapshot(message.snapshot)
 
-    def show_snapshot(self, snapshot: object) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
         """Take a new snapshot: feed the board, then redraw what changed."""
-        from wallboard.core.snapshot import Snapshot
-
-        assert isinstance(snapshot, Snapshot)
         now = self.clock.now()
         try:
             self.board.apply(snapshot, now)
@@ -268,26 +272,10 @@ class WallboardApp(App[int]):
         board_theme = self.board_themes.get(self.theme) or self.board_themes.get(DEFAULT_THEME)
         if board_theme is None:
             return
-        grid = self.query_one(AgentGrid)
-        base = Style.from_color(
-            self.current_theme.foreground and _rich(self.current_theme.foreground),
-            self.current_theme.background and _rich(self.current_theme.background),
-        )
-        styles = {}
-        for key, colour in board_theme.palette.items():
-            styles[key] = Style(
-                color=colour.get_contrast_text(1.0).rich_color,
-                bgcolor=colour.rich_color,
-                bold=True,
-            )
-        grid.set_styles(styles, base)
-        palette = board_theme.palette
-        self._wait_styles = {
-            WaitLevel.OK: Style(color=palette["wait-ok"].rich_color),
-            WaitLevel.WARN: Style(color=palette["wait-warn"].rich_color, bold=True),
-            WaitLevel.ALERT: Style(color=palette["wait-alert"].rich_color, bold=True),
-        }
-        self.query_one(QueuePanel).set_styles(self._wait_styles, base)
+        styles = board_styles(board_theme, self.current_theme)
+        self._wait_styles = styles.waits
+        self.query_one(AgentGrid).set_styles(styles.states, styles.base)
+        self.query_one(QueuePanel).set_styles(styles.waits, styles.base)
 
     # --- keys -----------------------------------------------------------------------------
     def action_quit_board(self) -> None:
@@ -424,25 +412,5 @@ class WallboardApp(App[int]):
 
     def _check_terminal(self) -> None:
         """Exit when the terminal has gone away (an SSH drop), instead of running blind."""
-        if not _terminal_alive():
+        if not terminal_alive():
             self.exit(0)
-
-
-def _terminal_alive() -> bool:
-    """Whether the controlling terminal still answers."""
-    import termios
-
-    for stream in (sys.__stdin__, sys.__stdout__):
-        if stream is None:
-            return False
-        try:
-            termios.tcgetattr(stream.fileno())
-        except (termios.error, OSError, ValueError):
-            return False
-    return os.getppid() != 1 or os.isatty(0)
-
-
-def _rich(colour: str):  # type: ignore[no-untyped-def]
-    from textual.color import Color
-
-    return Color.parse(colour).rich_color

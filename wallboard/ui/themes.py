@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from rich.color import Color as RichColor
+from rich.style import Style
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from wallboard.config import config_dir
 from wallboard.core.agent_state import STYLE_KEYS
+from wallboard.core.board import WaitLevel
 
 DEFAULT_THEME = "dark"
 WALL_THEME = "high-contrast"
@@ -93,6 +96,40 @@ class BoardTheme:
     name: str
     textual: Theme
     palette: dict[str, Color]
+
+
+@dataclass(frozen=True)
+class BoardStyles:
+    """A theme turned into the styles the widgets draw with."""
+
+    base: Style
+    states: dict[str, Style]  # style key → tile style (state colour as background)
+    waits: dict[WaitLevel, Style]
+
+
+def board_styles(theme: BoardTheme, textual_theme: Theme) -> BoardStyles:
+    """Styles for the grid and the queue panel from a board theme and the active Textual one."""
+
+    def rich(colour: str | None) -> RichColor | None:
+        return Color.parse(colour).rich_color if colour else None
+
+    palette = theme.palette
+    return BoardStyles(
+        base=Style(color=rich(textual_theme.foreground), bgcolor=rich(textual_theme.background)),
+        states={
+            key: Style(
+                color=colour.get_contrast_text(1.0).rich_color,
+                bgcolor=colour.rich_color,
+                bold=True,
+            )
+            for key, colour in palette.items()
+        },
+        waits={
+            WaitLevel.OK: Style(color=palette["wait-ok"].rich_color),
+            WaitLevel.WARN: Style(color=palette["wait-warn"].rich_color, bold=True),
+            WaitLevel.ALERT: Style(color=palette["wait-alert"].rich_color, bold=True),
+        },
+    )
 
 
 def load_theme_file(path: Path, fallback: dict[str, Color] | None = None) -> BoardTheme:
