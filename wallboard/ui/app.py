@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.style import Style
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -100,6 +100,7 @@ class WallboardApp(App[int]):
         self.compact = self.options.compact
         self.wall = self.options.wall
         self.detail_for: AgentView | CallerView | None = None
+        self._detail_gone_since: float | None = None
         self.theme_problems: list[str] = []
         self.board_themes: dict[str, BoardTheme] = load_themes(self.theme_problems)
         self._poller: Poller | None = None
@@ -366,11 +367,13 @@ class WallboardApp(App[int]):
     @on(AgentGrid.AgentChosen)
     def _agent_chosen(self, message: AgentGrid.AgentChosen) -> None:
         self.detail_for = message.agent
+        self._detail_gone_since = None
         self._open_detail()
 
     @on(QueuePanel.CallerChosen)
     def _caller_chosen(self, message: QueuePanel.CallerChosen) -> None:
         self.detail_for = message.caller
+        self._detail_gone_since = None
         self._open_detail()
 
     def _open_detail(self) -> None:
@@ -378,34 +381,45 @@ class WallboardApp(App[int]):
         self._show_detail(self.clock.now())
 
     def _refresh_detail_target(self) -> None:
-        """After new data, follow the same agent or caller (or say it has gone)."""
+        """After new data, follow the same agent or caller, or note when it has gone."""
         target = self.detail_for
+        found: AgentView | CallerView | None = None
         if isinstance(target, AgentView):
-            for agent in self.board.agents:
-                if agent.username == target.username:
-                    self.detail_for = agent
-                    return
+            found = next((a for a in self.board.agents if a.username == target.username), None)
         elif isinstance(target, CallerView):
-            for queue in self.board.queues:
-                for caller in queue.callers:
-                    if caller.call_id == target.call_id:
-                        self.detail_for = caller
-                        return
+            found = next(
+                (c for q in self.board.queues for c in q.callers if c.call_id == target.call_id),
+                None,
+            )
+        if found is not None:
+            self.detail_for = found
+            self._detail_gone_since = None
+        elif target is not None and self._detail_gone_since is None:
+            self._detail_gone_since = self.clock.now()
 
     def _show_detail(self, now: float) -> None:
         target = self.detail_for
         pane = self.query_one(DetailPane)
         if isinstance(target, AgentView):
             pane.border_title = "Agent detail (Esc closes)"
-            pane.show(agent_detail(target, self.board.snapshot, now, self.options.local_time))
+            pane.show(
+                agent_detail(
+                    target,
+                    self.board.snapshot,
+                    now,
+                    self.options.local_time,
+                    self._detail_gone_since,
+                )
+            )
         elif isinstance(target, CallerView):
             pane.border_title = "Waiting caller (Esc closes)"
-            pane.show(caller_detail(target, now, self.options.local_time))
+            pane.show(caller_detail(target, now, self.options.local_time, self._detail_gone_since))
 
     # --- layout and terminal --------------------------------------------------------------
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         """Narrow terminals stack the queues under the grid."""
-        self.screen.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+        # The event carries the new size; self.size may still hold the old one.
+        self.screen.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     def _has_terminal(self) -> bool:
         return self.is_headless is False and sys.__stdin__ is not None

@@ -37,7 +37,8 @@ class AgentGrid(LineView):
     BINDINGS = [
         Binding("up,k", "move(0, -1)", "Up", show=False),
         Binding("down,j", "move(0, 1)", "Down", show=False),
-        Binding("left,h", "move(-1, 0)", "Left", show=False),
+        # Not `h`: it hides logged-out agents (an app key the grid must not shadow).
+        Binding("left", "move(-1, 0)", "Left", show=False),
         Binding("right,l", "move(1, 0)", "Right", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),

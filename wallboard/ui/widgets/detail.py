@@ -18,8 +18,10 @@ from wallboard.core.durations import format_duration
 from wallboard.core.export import call_duration_s
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.text import plain
+from wallboard.ui.widgets.line_view import fit
 
 MAX_CUSTOM_KEYS = 50
+LABEL_WIDTH = 18
 
 
 def _when(utc: float | None, local_tz: bool) -> str:
@@ -47,14 +49,32 @@ class _Sheet:
         self.text.append(title + "\n", style="bold underline")
 
     def row(self, label: str, value: str) -> None:
-        self.text.append(f"{label:<18}", style="dim")
+        self.text.append(fit(label, LABEL_WIDTH - 1) + " ", style="dim")
         self.text.append(value + "\n")
 
+    def warning(self, text: str) -> None:
+        self.text.append(text + "\n", style="bold reverse")
 
-def agent_detail(agent: AgentView, snapshot: Snapshot | None, now: float, local_tz: bool) -> Text:
-    """Every field of an agent and of each of its calls."""
+
+def _gone_notice(sheet: _Sheet, what: str, gone_since: float | None, local_tz: bool) -> None:
+    if gone_since is not None:
+        sheet.warning(
+            f"This {what} is no longer in the latest data (gone since "
+            f"{_when(gone_since, local_tz)}); shown as last seen."
+        )
+
+
+def agent_detail(
+    agent: AgentView,
+    snapshot: Snapshot | None,
+    now: float,
+    local_tz: bool,
+    gone_since: float | None = None,
+) -> Text:
+    """Every field of an agent and of each of its calls; says so if the agent has gone."""
     ext = agent.extension
     sheet = _Sheet()
+    _gone_notice(sheet, "agent", gone_since, local_tz)
     sheet.heading(f"Agent {agent.name}")
     sheet.row("State", f"{agent.label} ({agent.word})")
     since = format_duration(now - agent.since_utc)
@@ -108,9 +128,12 @@ def agent_detail(agent: AgentView, snapshot: Snapshot | None, now: float, local_
     return sheet.text
 
 
-def caller_detail(caller: CallerView, now: float, local_tz: bool) -> Text:
-    """Every field of a waiting caller."""
+def caller_detail(
+    caller: CallerView, now: float, local_tz: bool, gone_since: float | None = None
+) -> Text:
+    """Every field of a waiting caller; says so if the caller has left the queue."""
     sheet = _Sheet()
+    _gone_notice(sheet, "caller", gone_since, local_tz)
     sheet.heading(f"Waiting caller {caller.phone}")
     sheet.row("Queue", f"{caller.queue_name} ({caller.queue_id})")
     sheet.row("Number", caller.phone)

@@ -45,6 +45,7 @@ class LineView(ScrollView, can_focus=True):
         self._cache: dict[int, tuple[Hashable, Strip]] = {}
         self._epoch = 0  # bumped when every line must be redrawn (theme, width)
         self._width = 1
+        self._viewport_height = 0
         self._title = ""
 
     # --- what subclasses provide -------------------------------------------------------
@@ -85,14 +86,22 @@ class LineView(ScrollView, can_focus=True):
     def relayout(self) -> None:
         """The number of lines may have changed: resize the scroll area, redraw what changed.
 
-        The scroll height moves in steps of `HEIGHT_STEP` lines: a new virtual size costs a
-        layout pass of the whole screen, and queues gain or lose a caller on most polls.
+        The scroll height is the viewport's while every line fits, and moves in steps of
+        `HEIGHT_STEP` lines beyond: a new virtual size costs a layout pass of the whole
+        screen, and queues gain or lose a caller on most polls.
         """
         lines = self.line_count()
-        height = -(-lines // HEIGHT_STEP) * HEIGHT_STEP
+        viewport = self._viewport_height
+        # While everything fits: the viewport's height (no scrollbar, no change per poll).
+        height = viewport if lines <= viewport else -(-lines // HEIGHT_STEP) * HEIGHT_STEP
         size = Size(self.line_width, height)
         if size != self.virtual_size:
             self.virtual_size = size
+            # Textual re-decides scrollbars only when the widget's own size changes; a new
+            # virtual size alone would leave a stale scrollbar (Textual 8.2).
+            refresh_scrollbars = getattr(self, "_refresh_scrollbars", None)
+            if refresh_scrollbars is not None:
+                refresh_scrollbars()
         self.refresh_changed()
 
     def refresh_changed(self) -> int:
@@ -144,6 +153,8 @@ class LineView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         """A new width changes every line."""
-        self._width = max(1, self.scrollable_content_region.width)
+        region = self.scrollable_content_region
+        self._width = max(1, region.width)
+        self._viewport_height = region.height
         self._cache.clear()
         self.relayout()
