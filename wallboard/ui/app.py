@@ -17,6 +17,7 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Input
 
 from wallboard.core.agent_order import SortOrder, arrange
@@ -226,11 +227,14 @@ class WallboardApp(App[int]):
     # --- the clock ------------------------------------------------------------------------
     def tick(self, advance: bool = True) -> None:
         """Redraw every timer for the current time; once a second, and after new data."""
+        try:
+            grid = self.query_one(AgentGrid)
+            queues = self.query_one(QueuePanel)
+        except NoMatches:
+            return  # a last timer firing while the app shuts down: nothing left to draw
         now = self.clock.now()
         if advance:
             self._ticks += 1
-        grid = self.query_one(AgentGrid)
-        queues = self.query_one(QueuePanel)
         grid.tick(now)
         queues.tick(now)
         totals = self.query_one(TotalsBar)

@@ -7,8 +7,6 @@ hundreds or thousands. Both are drawn with the line API by one widget.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -18,7 +16,7 @@ from textual.message import Message
 from wallboard.core.board import AgentView
 from wallboard.core.durations import format_duration
 from wallboard.core.text import plain
-from wallboard.ui.widgets.line_view import LineView, fit, right
+from wallboard.ui.widgets.line_view import LineView, Span, fit, right
 
 TILE_WIDTH = 24
 COMPACT_WIDTH = 52
@@ -122,22 +120,27 @@ class AgentGrid(LineView):
         return start, self.agents[start : start + self.per_row]
 
     # --- drawing ------------------------------------------------------------------------
-    def line_key(self, index: int) -> Hashable:
-        """Texts and styles of the agents on this line, and the cursor."""
+    def line_spans(self, index: int) -> tuple[Span, ...]:
+        """Per agent on this line: its text, and (bottom or compact line) its timer apart."""
         start, agents = self._row_agents(index)
         part = index % self.lines_per_row
+        cell = self.cell_width
+        inner = cell - 1
         cursor = self.selected - start if self.show_cursor else -1
-        if part == 0 and not self.compact:
-            return (cursor, tuple((a.name, a.style, a.word) for a in agents))
         now = self.now
-        return (
-            part,
-            cursor,
-            tuple(
-                (a.username, a.name, a.style, a.word, a.call_count, timer_text(a, now))
-                for a in agents
-            ),
-        )
+        spans: list[Span] = []
+        for offset, agent in enumerate(agents):
+            x = offset * cell
+            selected = offset == cursor
+            if part == 0 and not self.compact:
+                spans.append((x, inner, (agent.name, agent.style, agent.word, selected)))
+                continue
+            # The timer is the last TIMER_WIDTH cells (tiles keep one blank after it).
+            timer_x = inner - TIMER_WIDTH - (0 if self.compact else 1)
+            identity = (agent.username, agent.name, agent.style, agent.word, agent.call_count)
+            spans.append((x, timer_x, (identity, selected)))
+            spans.append((x + timer_x, inner - timer_x, (timer_text(agent, now), selected)))
+        return tuple(spans)
 
     def build_line(self, index: int, width: int) -> list[Segment]:
         """Draw one line of tiles or compact entries."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual.widgets import Static
@@ -11,27 +12,35 @@ from wallboard.core.health import Health
 from wallboard.core.text import plain
 
 
+def source_label(source: str) -> str:
+    """A short name for the source: a URL's host and port (never a user part), else the text."""
+    host = urlsplit(source).netloc.rpartition("@")[2] if "://" in source else ""
+    return plain(host or source, 60)
+
+
 def health_text(health: Health, now: float, suspicious: str | None, local_tz: bool) -> str:
-    """What the health line says at `now`."""
+    """What the health line says at `now`.
+
+    Most urgent first, so that a narrow screen still shows it: the error and when the next
+    try comes, then how old the data is, then the rest.
+    """
     stamp = datetime.fromtimestamp(now, UTC)
-    clock = (stamp.astimezone() if local_tz else stamp).strftime("%H:%M:%S")
-    parts = [f"{clock}", plain(health.source, 60)]
-    age = health.age(now)
-    if age is None:
-        parts.append("waiting for first data")
-    else:
-        parts.append(f"updated {int(age)}s ago")
-        if health.latency_s is not None:
-            parts.append(f"poll {health.latency_s * 1000:.0f} ms")
+    parts: list[str] = []
     if health.error:
         retry = ""
         if health.next_retry_utc is not None:
             retry = f" · retry in {max(0, int(health.next_retry_utc - now + 0.999))}s"
         parts.append(f"⚠ {health.error_kind}: {plain(health.error, 160)}{retry}")
-        if health.failures > 1:
-            parts.append(f"{health.failures} failures in a row")
+    age = health.age(now)
+    parts.append("waiting for first data" if age is None else f"updated {int(age)}s ago")
     if suspicious:
         parts.append(f"⚠ suspicious: {suspicious}")
+    if health.error and health.failures > 1:
+        parts.append(f"{health.failures} failures in a row")
+    elif age is not None and health.latency_s is not None:
+        parts.append(f"poll {health.latency_s * 1000:.0f} ms")
+    parts.append((stamp.astimezone() if local_tz else stamp).strftime("%H:%M:%S"))
+    parts.append(source_label(health.source))
     if health.skipped:
         parts.append(f"{health.skipped} malformed item(s) skipped")
     return " · ".join(parts)

@@ -13,7 +13,7 @@ from collections.abc import Hashable
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -36,13 +36,25 @@ def right(text: str, width: int) -> str:
     return text[-width:].rjust(width) if width > 0 else ""
 
 
+Span = tuple[int, int, Hashable]
+"""A stretch of a line: its x offset, its width in cells, and a key of what it shows."""
+
+_BLANK: tuple[Span, ...] = ((0, 0, "blank"),)
+
+
 class LineView(ScrollView, can_focus=True):
-    """Base of the grid and the queue panel: a list of lines, some with ticking timers."""
+    """Base of the grid and the queue panel: a list of lines, some with ticking timers.
+
+    Each line is cut into spans (a tile, a tile's timer, a queue's wait) with a key each;
+    when a key changes only that span is refreshed, so a ticking timer costs the terminal
+    its few changed cells, not the whole line.
+    """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.now = 0.0
-        self._cache: dict[int, tuple[Hashable, Strip]] = {}
+        # Line index → (epoch, width, spans drawn, strip): what is on screen there.
+        self._cache: dict[int, tuple[int, int, tuple[Span, ...], Strip]] = {}
         self._epoch = 0  # bumped when every line must be redrawn (theme, width)
         self._width = 1
         self._viewport_height = 0
@@ -53,8 +65,8 @@ class LineView(ScrollView, can_focus=True):
         """How many lines the view holds."""
         raise NotImplementedError
 
-    def line_key(self, index: int) -> Hashable:
-        """A value that changes whenever line `index` would look different."""
+    def line_spans(self, index: int) -> tuple[Span, ...]:
+        """The spans of line `index`; a key changes whenever its span would look different."""
         raise NotImplementedError
 
     def build_line(self, index: int, width: int) -> list[Segment]:
@@ -104,38 +116,50 @@ class LineView(ScrollView, can_focus=True):
                 refresh_scrollbars()
         self.refresh_changed()
 
+    def _spans(self, index: int) -> tuple[Span, ...]:
+        return self.line_spans(index) if index < self.line_count() else _BLANK
+
     def refresh_changed(self) -> int:
-        """Refresh the visible lines whose key changed; returns how many."""
+        """Refresh the spans of visible lines whose key changed; returns how many."""
         top = int(self.scroll_y)
-        count = self.line_count()
         changed = 0
-        for index in range(top, min(count, top + self.size.height)):
+        for index in range(top, top + self.size.height):
             cached = self._cache.get(index)
-            if cached is None or cached[0] != self._full_key(index):
+            spans = self._spans(index)
+            if cached is None:
                 self.refresh_line(index)
                 changed += 1
+                continue
+            epoch, width, drawn, _ = cached
+            if epoch != self._epoch or width != self.line_width or len(drawn) != len(spans):
+                self.refresh_line(index)
+                changed += 1
+                continue
+            for span, old in zip(spans, drawn, strict=True):
+                if span != old:
+                    x, span_width, _ = span
+                    self.refresh(Region(x, index - top, span_width, 1))
+                    changed += 1
         return changed
 
     def tick(self, now: float) -> None:
-        """The clock moved: redraw the lines whose timers now read differently."""
+        """The clock moved: redraw the spans whose timers now read differently."""
         self.now = now
         self.refresh_changed()
 
-    def _full_key(self, index: int) -> Hashable:
-        return (self._epoch, self.line_width, self.line_key(index))
-
     def render_line(self, y: int) -> Strip:
-        """Draw line `y` of the viewport, from the cache when its key is unchanged."""
+        """Draw line `y` of the viewport, from the cache when nothing in it changed."""
         index = y + int(self.scroll_y)
         width = self.line_width
-        if index >= self.line_count():
-            return Strip.blank(width, self.base_style())
-        key = self._full_key(index)
+        spans = self._spans(index)
         cached = self._cache.get(index)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        strip = Strip(self.build_line(index, width), width)
-        self._cache[index] = (key, strip)
+        if cached is not None and cached[:3] == (self._epoch, width, spans):
+            return cached[3]
+        if spans is _BLANK:
+            strip = Strip.blank(width, self.base_style())
+        else:
+            strip = Strip(self.build_line(index, width), width)
+        self._cache[index] = (self._epoch, width, spans, strip)
         if len(self._cache) > 4 * max(self.size.height, 50):
             self._trim_cache()
         return strip

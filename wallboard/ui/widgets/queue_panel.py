@@ -17,7 +17,9 @@ from textual.message import Message
 
 from wallboard.core.board import CallerView, QueueView, WaitLevel, WaitThresholds
 from wallboard.core.durations import format_duration
-from wallboard.ui.widgets.line_view import LineView, fit, right
+from wallboard.ui.widgets.line_view import LineView, Span, fit, right
+
+WAIT_WIDTH = 9  # the wait, right-aligned in 8 cells, and a blank
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,14 +100,21 @@ class QueuePanel(LineView):
         wait = self.now - since
         return format_duration(wait), self.thresholds.level(wait)
 
-    def line_key(self, index: int) -> Hashable:
-        """What the line shows: its texts, wait level and the cursor."""
+    def line_spans(self, index: int) -> tuple[Span, ...]:
+        """The line's text, and apart from it the wait in its last `WAIT_WIDTH` cells."""
         line = self._lines[index]
         selected = self.show_cursor and index == self.selected
+        width = self.line_width
         if line.caller is None:
+            text: Hashable = (line.queue.name, len(line.queue.callers))
             wait = self._wait(line.queue.oldest_join_utc)
-            return (selected, line.queue.name, len(line.queue.callers), wait)
-        return (selected, line.caller.phone, self._wait(line.caller.joined_utc))
+        else:
+            text = line.caller.phone
+            wait = self._wait(line.caller.joined_utc)
+        return (
+            (0, width - WAIT_WIDTH, (text, selected)),
+            (width - WAIT_WIDTH, WAIT_WIDTH, (wait, selected)),
+        )
 
     def build_line(self, index: int, width: int) -> list[Segment]:
         """A queue heading or a caller line."""
@@ -119,13 +128,15 @@ class QueuePanel(LineView):
             head = f"{fit(queue.name, max(1, width - 22))} {right(count, 11)} "
             style = self._styles.get(level, base) if queue.callers else base + Style(dim=True)
             return [
-                Segment(fit(head, width - 9), base + Style(bold=True)),
-                Segment(right(wait, 8) + " ", (base + style) if queue.callers else base),
+                Segment(fit(head, width - WAIT_WIDTH), base + Style(bold=True)),
+                Segment(
+                    right(wait, WAIT_WIDTH - 1) + " ", (base + style) if queue.callers else base
+                ),
             ]
         wait, level = self._wait(line.caller.joined_utc)
         return [
-            Segment(fit("  " + line.caller.phone, width - 9), base),
-            Segment(right(wait, 8) + " ", base + self._styles.get(level, base)),
+            Segment(fit("  " + line.caller.phone, width - WAIT_WIDTH), base),
+            Segment(right(wait, WAIT_WIDTH - 1) + " ", base + self._styles.get(level, base)),
         ]
 
     def action_move(self, step: int) -> None:

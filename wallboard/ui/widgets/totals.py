@@ -115,6 +115,8 @@ class TotalsBar(Vertical):
             text.append(values["longest"], wait_style)
             text.append(rest)
             # Fixed height: no layout pass (it would redraw the whole screen).
+            text.no_wrap = True
+            text.overflow = "ellipsis"  # a long "Away:" list ends in "…", not mid-word
             self.query_one("#totals-text", Static).update(text, layout=False)
         for _, figure in BIG_FIGURES:
             if self._shown.get(figure) != values[figure]:
