@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 from wallboard.api.models import Extension, Queue
 from wallboard.api.parse import SkippedItem
@@ -49,13 +50,17 @@ def build_snapshot(
         for caller in queue.callers
         if caller.duration is not None
     ]
-    event_times: list[float] = [caller.join_time for queue in queues for caller in queue.callers]
-    for extension in extensions:
-        for call in extension.calls:
-            if call.call_started:
-                event_times.append(call.call_started)
-            if call.call_answered:
-                event_times.append(call.call_answered)
+    # A generator: the estimator reads these only when nobody waits (thousands of calls).
+    event_times = chain(
+        (caller.join_time for queue in queues for caller in queue.callers),
+        (
+            epoch
+            for extension in extensions
+            for call in extension.calls
+            for epoch in (call.call_started, call.call_answered)
+            if epoch
+        ),
+    )
     offset = estimator.estimate(fetched_at, server_nows, event_times)
     return Snapshot(
         extensions=tuple(extensions),
