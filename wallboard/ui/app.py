@@ -245,13 +245,12 @@ class WallboardApp(App[int]):
             f"wait-{level.value}",
             self._wait_styles.get(level, Style()),
         )
-        stale = self.health.is_stale(now) or self.board.suspicious is not None
-        reason = None
-        if self.health.is_stale(now):
-            reason = self.health.stale_reason(now)
-        elif self.board.suspicious:
-            reason = self.board.suspicious
-        totals.set_stale(reason if stale else None)
+        # Old data, or an answer too odd to trust (no extensions after many): say why.
+        reason = (
+            self.health.stale_reason(now) if self.health.is_stale(now) else self.board.suspicious
+        )
+        stale = reason is not None
+        totals.set_stale(reason)
         if stale != self.screen.has_class("-stale"):
             # Every figure on screen must read as stale, not only the banner's.
             self.screen.set_class(stale, "-stale")
