@@ -178,7 +178,9 @@ class AgentGrid(LineView):
         sip = fit(" " + plain(agent.username, 40), inner - 13)
         tail = f" {right(calls, 2)} {right(timer_text(agent, self.now), TIMER_WIDTH)} "
         base = self._plain + Style(reverse=True) if selected else self._plain
-        return [Segment(sip, base + Style(dim=True) if not selected else base), Segment(tail, base)]
+        # One style for the whole line: this line ticks every second, and every change of
+        # style costs bytes on the wire (the coloured line above carries the emphasis).
+        return [Segment(sip + tail, base)]
 
     def _compact_cell(
         self, agent: AgentView, inner: int, style: Style, selected: bool

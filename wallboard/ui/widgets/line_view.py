@@ -135,11 +135,15 @@ class LineView(ScrollView, can_focus=True):
                 self.refresh_line(index)
                 changed += 1
                 continue
-            for span, old in zip(spans, drawn, strict=True):
-                if span != old:
-                    x, span_width, _ = span
-                    self.refresh(Region(x, index - top, span_width, 1))
-                    changed += 1
+            # One region per line, from the first changed span to the end of the last:
+            # Textual (8.2) writes a line's cells from its start up to each dirty region's
+            # end, so several regions on one line would cost more than the whole line.
+            changed_spans = [span for span, old in zip(spans, drawn, strict=True) if span != old]
+            if changed_spans:
+                left = changed_spans[0][0]
+                right = changed_spans[-1][0] + changed_spans[-1][1]
+                self.refresh(Region(left, index - top, right - left, 1))
+                changed += 1
         return changed
 
     def tick(self, now: float) -> None:
@@ -158,7 +162,8 @@ class LineView(ScrollView, can_focus=True):
         if spans is _BLANK:
             strip = Strip.blank(width, self.base_style())
         else:
-            strip = Strip(self.build_line(index, width), width)
+            # Merged runs of one style: each segment costs an SGR and a reset on the wire.
+            strip = Strip(self.build_line(index, width), width).simplify()
         self._cache[index] = (self._epoch, width, spans, strip)
         if len(self._cache) > 4 * max(self.size.height, 50):
             self._trim_cache()
