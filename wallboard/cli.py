@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -173,11 +174,21 @@ def snapshot(
     if as_json:
         from wallboard.core.export import snapshot_to_json
 
-        click.echo(json.dumps(snapshot_to_json(snap), ensure_ascii=False))
+        click.echo(_terminal_safe_json(snapshot_to_json(snap)))
     else:
         from wallboard.core.summary import summarise
 
         click.echo("\n".join(summarise(snap)))
+
+
+def _terminal_safe_json(document: Any) -> str:
+    """JSON with control and format characters escaped (as in `\\u202e`): the data decodes
+    exactly as received, but printing it cannot drive the terminal."""
+    text = json.dumps(document, ensure_ascii=False)
+    return "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+        for ch in text
+    )
 
 
 async def _one_snapshot(

@@ -14,6 +14,7 @@ from wallboard.api.models import (
     Extension,
     status_label,
 )
+from wallboard.core.text import plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ def call_look(call: Call) -> StateLook:
     """How a call's state reads; an unknown state is shown by its own text."""
     if isinstance(call.state, CallState):
         return _CALL_LOOKS[call.state]
-    text = call.state or "?"
+    text = plain(call.state or "?", 24)  # outside data: may hold escape sequences
     return StateLook("call-unknown", text[:5].upper(), f"Unknown call state ({text})", 4)
 
 

@@ -13,8 +13,15 @@ REPLACEMENT = "\ufffd"
 MAX_TEXT_CHARS = 200
 
 
+# Emoji skin-tone modifiers and variation selectors: rich counts them as zero cells, many
+# terminals as one or two, so a name holding them would push the rest of its row aside.
+_WIDTH_AMBIGUOUS = frozenset({chr(code) for code in range(0x1F3FB, 0x1F400)} | {"\ufe0e", "\ufe0f"})
+
+
 def _clean_char(ch: str) -> str:
     """One character as drawn: controls shown as the placeholder, invisible ones dropped."""
+    if ch in _WIDTH_AMBIGUOUS:
+        return ""
     category = unicodedata.category(ch)
     if category == "Cc" or category in ("Cn", "Co", "Cs"):
         # Controls (every escape sequence starts with one) and code points of no agreed

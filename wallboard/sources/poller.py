@@ -51,6 +51,7 @@ class Poller:
         self._wake = asyncio.Event()
         self._sleep = sleep
         self.failures = 0
+        self._auth_failures = 0
 
     def poll_now(self) -> None:
         """Cut the current wait short (the user asked for a refresh)."""
@@ -72,16 +73,21 @@ class Poller:
         except Exception as error:  # a bug must not kill the loop; report it plainly
             return self._failed(ProtocolError(f"unexpected {type(error).__name__}"))
         self.failures = 0
+        self._auth_failures = 0
         self._on_snapshot(snapshot)
         return max(0.0, self.interval_s - (self.clock.monotonic() - began))
 
     def _failed(self, error: PollError) -> float:
         self.failures += 1
+        auth = isinstance(error, AuthorizationError)
+        # The hard auth backoff grows with refusals in a row only: one ERR 1 after a network
+        # outage starts at the auth floor, not at an exponent the outage ran up.
+        self._auth_failures = self._auth_failures + 1 if auth else 0
         delay = retry_delay(
-            self.failures,
+            self._auth_failures if auth else self.failures,
             self.interval_s,
             self._rng,
-            auth=isinstance(error, AuthorizationError),
+            auth=auth,
         )
         self._on_failure(error, delay)
         return delay

@@ -7,6 +7,7 @@ clock; widgets redraw only what changed.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sys
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from wallboard.sources.poller import Poller, SnapshotSource
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.messages import PollFailed, SnapshotArrived
 from wallboard.ui.metrics import FrameMetrics
-from wallboard.ui.terminal import terminal_alive
+from wallboard.ui.terminal import watch_terminal
 from wallboard.ui.themes import (
     DEFAULT_THEME,
     WALL_THEME,
@@ -45,7 +46,6 @@ from wallboard.ui.widgets.totals import TotalsBar
 
 NARROW_WIDTH = 100
 WALL_PAGE_SECONDS = 8
-TERMINAL_CHECK_SECONDS = 2
 
 
 @dataclass
@@ -144,8 +144,8 @@ class WallboardApp(App[int]):
         self.set_interval(1.0, self.tick)
         if self.options.poll:
             self.run_worker(self._poll_forever, exclusive=True, group="poll", name="poller")
-        if self._has_terminal():
-            self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
+        if self.is_headless is False and sys.__stdin__ is not None:
+            watch_terminal(asyncio.get_running_loop(), lambda: self.exit(0))
         self.tick()
 
     # --- data in --------------------------------------------------------------------------
@@ -423,11 +423,3 @@ class WallboardApp(App[int]):
         """Narrow terminals stack the queues under the grid."""
         # The event carries the new size; self.size may still hold the old one.
         self.screen.set_class(event.size.width < NARROW_WIDTH, "-narrow")
-
-    def _has_terminal(self) -> bool:
-        return self.is_headless is False and sys.__stdin__ is not None
-
-    def _check_terminal(self) -> None:
-        """Exit when the terminal has gone away (an SSH drop), instead of running blind."""
-        if not terminal_alive():
-            self.exit(0)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sys
 import termios
+import threading
+import time
+from collections.abc import Callable
+
+CHECK_SECONDS = 2.0
+GRACE_SECONDS = 2.0
 
 
 def terminal_alive() -> bool:
@@ -16,3 +24,28 @@ def terminal_alive() -> bool:
         except (termios.error, OSError, ValueError):
             return False
     return True
+
+
+def watch_terminal(
+    loop: asyncio.AbstractEventLoop, exit_app: Callable[[], None], check_s: float = CHECK_SECONDS
+) -> threading.Thread:
+    """Exit the process within seconds once its terminal is gone.
+
+    A thread, not a timer on the event loop: after a hang-up Textual's output writer can
+    die on EIO and leave the app's shutdown blocked forever (seen under `nohup`). The
+    thread asks the app to exit, and if it has not within a grace period, ends the process.
+    """
+
+    def watch() -> None:
+        while terminal_alive():
+            time.sleep(check_s)
+        try:
+            loop.call_soon_threadsafe(exit_app)
+        except RuntimeError:  # the loop has closed: the app is already gone
+            return
+        time.sleep(GRACE_SECONDS)
+        os._exit(0)
+
+    thread = threading.Thread(target=watch, name="terminal-watchdog", daemon=True)
+    thread.start()
+    return thread
