@@ -14,13 +14,23 @@ CHECK_SECONDS = 2.0
 GRACE_SECONDS = 2.0
 
 
-def terminal_alive() -> bool:
-    """Whether the controlling terminal still answers (a hung-up tty fails `tcgetattr`)."""
-    for stream in (sys.__stdin__, sys.__stdout__):
-        if stream is None:
-            return False
+def terminal_fds() -> list[int]:
+    """The standard streams that are terminals now (Textual draws on stderr, reads stdin)."""
+    fds = []
+    for stream in (sys.__stdin__, sys.__stdout__, sys.__stderr__):
         try:
-            termios.tcgetattr(stream.fileno())
+            if stream is not None and os.isatty(stream.fileno()):
+                fds.append(stream.fileno())
+        except (OSError, ValueError):
+            continue
+    return fds
+
+
+def terminal_alive(fds: list[int] | None = None) -> bool:
+    """Whether the terminal still answers on `fds` (a hung-up tty fails `tcgetattr`)."""
+    for fd in terminal_fds() if fds is None else fds:
+        try:
+            termios.tcgetattr(fd)
         except (termios.error, OSError, ValueError):
             return False
     return True
@@ -36,8 +46,13 @@ def watch_terminal(
     thread asks the app to exit, and if it has not within a grace period, ends the process.
     """
 
+    # Only streams that were terminals at the start count: `wallboard > log` is fine.
+    fds = terminal_fds()
+
     def watch() -> None:
-        while terminal_alive():
+        if not fds:
+            return  # no terminal to lose
+        while terminal_alive(fds):
             time.sleep(check_s)
         try:
             loop.call_soon_threadsafe(exit_app)
