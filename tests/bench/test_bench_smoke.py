@@ -1,0 +1,76 @@
+"""Smoke test of the benchmark harness: it runs, and its numbers are sane (not the targets)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+pyte = pytest.importorskip("pyte")
+
+from bench import floor  # noqa: E402
+from bench.load_server import Centre  # noqa: E402
+from bench.run import main  # noqa: E402
+
+
+def test_floor_of_one_changed_run() -> None:
+    """Two screens that differ in four adjacent cells cost one run: move, SGR, text."""
+    before = pyte.Screen(20, 2)
+    after = pyte.Screen(20, 2)
+    pyte.ByteStream(before).feed(b"agent 0:07")
+    pyte.ByteStream(after).feed(b"agent 0:08\x1b[1;5H\x1b[31mX")
+    cost = floor.frame_floor(floor.grab(before), floor.grab(after))
+    assert cost.changed_cells == 2  # the 8, and the red X on row 2
+    assert cost.runs == 2
+    # Run 1: move (6) + CSI m (3) + "8" (1); run 2: move (6) + CSI 0;31m (7) + "X" (1).
+    assert cost.floor_bytes == 6 + 3 + 1 + 6 + 7 + 1
+
+
+def test_sgr_lengths() -> None:
+    default = ("default", "default", False, False, False, False, False, False)
+    red_bold = ("red", "default", True, False, False, False, False, False)
+    palette = ("ffaf00", "000000", False, False, False, False, False, False)  # 214 on 16
+    assert floor.absolute_sgr(default) == 3
+    assert floor.absolute_sgr(red_bold) == len("\x1b[0;31;1m")
+    assert floor.absolute_sgr(palette) == len("\x1b[0;38;5;214;40m")
+    assert floor.transition_sgr(red_bold, red_bold) == 0
+    assert floor.transition_sgr(default, red_bold) == len("\x1b[31;1m")
+
+
+def test_load_server_keeps_the_mix_exact() -> None:
+    centre = Centre(extensions=200, waiting=30, queues=5, now=1000.0)
+    for second in range(1, 21):
+        centre.step(1000.0 + second)
+        mix = centre.mix()
+        assert mix["on_call"] == round(mix["logged_in"] * 0.6)
+        assert mix["waiting"] == 30
+    answer = json.loads(centre.extensions_body())
+    assert len(answer["EXTENSIONS"]) == 200
+    queues = json.loads(centre.queues_body(1020.0))["QUEUES"]
+    callers = [c for q in queues for c in q["Callers"]]
+    assert all(c["JoinTime"] + c["Duration"] == 1020 for c in callers)
+
+
+def test_quick_run_gives_sane_numbers(tmp_path: Path) -> None:
+    """The whole harness end to end on a small centre: every figure present and plausible."""
+    out = tmp_path / "quick.json"
+    assert main(["--quick", "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    (result,) = report["scenarios"]
+    assert result["checks"]["board_alive_at_end"]
+    assert result["checks"]["data_on_screen"]
+    assert 0 < result["cpu_percent"] < 200
+    assert 20 < result["rss_mb"] < 1000
+    assert result["bytes_per_s"] > 0 and result["floor_bytes_per_s"] > 0
+    assert result["ratio_to_floor"] >= 1.0  # nothing writes less than the floor
+    assert result["rts_samples"] >= 1 and result["rts_median_ms"] > 0
+    assert result["polls_answered"] >= 1
+    assert result["screen"]["timer_tick_share"] > 0.5
+    (first_picture,) = report["demo_first_picture_s"]["tiles"]
+    assert first_picture is not None and 0 < first_picture < 15
