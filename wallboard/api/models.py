@@ -26,7 +26,6 @@ STATUS_LABELS: dict[int, str] = {
     12: "Team meeting",
     13: "Briefing",
 }
-STATUS_LOGIN = 1
 STATUS_LOGOUT = 2
 
 
