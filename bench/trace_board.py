@@ -133,6 +133,9 @@ def install(path: str) -> None:
 
 def child(argv: list[str]) -> None:
     """In the board's process: install the wrappers, then run the normal CLI."""
+    candidate = os.environ.get("BENCH_CANDIDATE")
+    if candidate:  # `-m` put the working directory first: the candidate must come before it
+        sys.path.insert(0, candidate)
     install(os.environ["WALLBOARD_TRACE_FILE"])
     from wallboard.cli import main
 
@@ -227,11 +230,14 @@ def main(argv: list[str] | None = None) -> int:
         }
         if args.pythonpath:
             env["PYTHONPATH"] = args.pythonpath
+            env["BENCH_CANDIDATE"] = args.pythonpath
         argv_child = [sys.executable, "-m", "bench.trace_board", "--child", *board_args]
         with PtyProcess(argv_child, env=env):
             time.sleep(args.seconds)
     print(report(trace))
-    print(f"\ntrace: {trace}")
+    if args.pythonpath:
+        print(f"\ncandidate: {args.pythonpath}")
+    print(f"trace: {trace}")
     return 0
 
 
