@@ -779,6 +779,48 @@ async def test_status_change_seen_live_is_exact(board_app, clock) -> None:
         assert timer(app, "SIP1007") == "≥0:34"
 
 
+async def test_timers_step_one_second_per_tick_when_polls_land_between_ticks(
+    board_app, clock
+) -> None:
+    """A poll drawn between ticks, or a late tick, must not make a timer stall then jump.
+
+    Frank's break is seen at 30.3 s, so his timer turns over at .3 of each second; ticks
+    fall on whole seconds. Read at the poll's moment (35.5 s) it would show 0:05 early,
+    and again at the 36 s tick: a stall, then a jump of two.
+    """
+    app = board_app()
+    async with running(app) as pilot:
+        clock.advance(30)
+        app.tick()
+        clock.advance(0.3)
+        exts = fixed_extensions()
+        exts[5]["onlineUserStatus"] = 7
+        app.show_snapshot(make_snapshot(clock, exts))
+        clock.advance(0.7)
+        app.tick()  # 31 s
+        for _ in range(4):
+            clock.advance(1)
+            app.tick()  # 32 .. 35 s
+        await pilot.pause()
+        assert timer(app, "SIP1006") == "0:04"
+        clock.advance(0.5)
+        app.show_snapshot(make_snapshot(clock, exts))  # a poll at 35.5 s
+        await pilot.pause()
+        assert timer(app, "SIP1006") == "0:04"
+        clock.advance(0.5)
+        app.tick()  # 36 s
+        await pilot.pause()
+        assert timer(app, "SIP1006") == "0:05"
+        clock.advance(1.4)
+        app.tick()  # 37 s, fired 0.4 s late
+        await pilot.pause()
+        assert timer(app, "SIP1006") == "0:06"
+        clock.advance(0.6)
+        app.tick()  # 38 s
+        await pilot.pause()
+        assert timer(app, "SIP1006") == "0:07"
+
+
 async def test_wait_turns_warning_then_alert(board_app, clock) -> None:
     app = board_app()
     async with running(app) as pilot:

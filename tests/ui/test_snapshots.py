@@ -54,6 +54,7 @@ def test_caller_detail_open(snap_compare, clock: FakeClock) -> None:
 def test_stale(snap_compare, clock: FakeClock) -> None:
     def fail(pilot: Pilot) -> None:
         clock.advance(16)
+        pilot.app.tick()  # type: ignore[attr-defined]
         pilot.app.show_failure("network", "connection refused", 8.0)  # type: ignore[attr-defined]
 
     app = make_app(clock)

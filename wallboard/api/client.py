@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx
+import orjson
 
 from wallboard.api.errors import (
     AUTHORIZED_IPS_HINT,
@@ -198,7 +199,10 @@ def _decode(endpoint: str, answer: tuple[bytes, str]) -> Any:
     """Decode a JSON body; anything else is a ProtocolError that says what came instead."""
     body, content_type = answer
     try:
-        return json.loads(body)
+        try:
+            return orjson.loads(body)  # a third of json's time on a 700 KB answer
+        except orjson.JSONDecodeError:
+            return json.loads(body)  # NaN, huge integers and the like: the lenient reader
     except (ValueError, RecursionError):
         what = "an HTML page" if b"<html" in body[:512].lower() else "not JSON"
         raise ProtocolError(

@@ -27,6 +27,7 @@ from wallboard.core.clock import Clock
 from wallboard.core.health import Health
 from wallboard.core.snapshot import Snapshot
 from wallboard.sources.poller import Poller, SnapshotSource
+from wallboard.ui import chops
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.messages import PollFailed, SnapshotArrived
 from wallboard.ui.metrics import FrameMetrics
@@ -88,6 +89,9 @@ class WallboardApp(App[int]):
         options: BoardOptions | None = None,
     ) -> None:
         super().__init__()
+        # Textual 8 re-sends a line from its start up to each dirty region; send the region
+        # alone (a process-wide patch, guarded by version: see ui/chops.py).
+        chops.install()
         self.source = source
         self.clock = clock
         self.options = options or BoardOptions()
@@ -106,6 +110,8 @@ class WallboardApp(App[int]):
         self.board_themes: dict[str, BoardTheme] = load_themes(self.theme_problems)
         self._poller: Poller | None = None
         self._ticks = 0
+        self._tick_origin: float | None = None
+        self._timer_now = 0.0
         self._wall_page = 0
         self._wait_styles: dict[WaitLevel, Style] = {}
         self.metrics = FrameMetrics()
@@ -225,6 +231,21 @@ class WallboardApp(App[int]):
         self.query_one(QueuePanel).set_title(f"Queues {len(self.board.queues)}{stale}")
 
     # --- the clock ------------------------------------------------------------------------
+    def _timer_time(self, now: float, advance: bool) -> float:
+        """The time every timer on screen reads: the last tick's, on the tick's 1 s grid.
+
+        Timers read at the tick's phase and again at a poll's (or a late tick's) would, for
+        states that began between the two phases, stall a second and then jump two. So a
+        tick snaps to its grid (late ticks do not shift it) and new data drawn between
+        ticks reads the same time as the tick before it.
+        """
+        if self._tick_origin is None:
+            self._tick_origin = now
+            self._timer_now = now
+        elif advance:
+            self._timer_now = self._tick_origin + round(now - self._tick_origin)
+        return self._timer_now
+
     def tick(self, advance: bool = True) -> None:
         """Redraw every timer for the current time; once a second, and after new data."""
         try:
@@ -235,13 +256,14 @@ class WallboardApp(App[int]):
         now = self.clock.now()
         if advance:
             self._ticks += 1
-        grid.tick(now)
-        queues.tick(now)
+        shown = self._timer_time(now, advance)
+        grid.tick(shown)
+        queues.tick(shown)
         totals = self.query_one(TotalsBar)
-        level = self.board.wait_level(self.board.totals.oldest_join_utc, now)
+        level = self.board.wait_level(self.board.totals.oldest_join_utc, shown)
         totals.show(
             self.board.totals if self.board.snapshot is not None else None,
-            now,
+            shown,
             f"wait-{level.value}",
             self._wait_styles.get(level, Style()),
         )
@@ -261,7 +283,7 @@ class WallboardApp(App[int]):
             failing,
         )
         if self.detail_for is not None:
-            self._show_detail(now)
+            self._show_detail(shown)
         if advance and self.wall and self._ticks % WALL_PAGE_SECONDS == 0:
             pages = grid.page_count()
             self._wall_page = (self._wall_page + 1) % pages if pages > 1 else 0

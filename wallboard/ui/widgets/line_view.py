@@ -123,6 +123,7 @@ class LineView(ScrollView, can_focus=True):
         """Refresh the spans of visible lines whose key changed; returns how many."""
         top = int(self.scroll_y)
         changed = 0
+        regions: list[Region] = []
         for index in range(top, top + self.size.height):
             cached = self._cache.get(index)
             spans = self._spans(index)
@@ -135,15 +136,19 @@ class LineView(ScrollView, can_focus=True):
                 self.refresh_line(index)
                 changed += 1
                 continue
-            # One region per line, from the first changed span to the end of the last:
-            # Textual (8.2) writes a line's cells from its start up to each dirty region's
-            # end, so several regions on one line would cost more than the whole line.
-            changed_spans = [span for span, old in zip(spans, drawn, strict=True) if span != old]
-            if changed_spans:
-                left = changed_spans[0][0]
-                right = changed_spans[-1][0] + changed_spans[-1][1]
-                self.refresh(Region(left, index - top, right - left, 1))
-                changed += 1
+            # Refresh only the runs of cells that differ: with the chops patch (ui/chops.py)
+            # Textual then sends just those cells.
+            if spans == drawn:
+                continue
+            changed += 1
+            width = self.line_width
+            strip = Strip(self.build_line(index, width), width).simplify()
+            old_strip = cached[3]
+            self._cache[index] = (self._epoch, width, spans, strip)
+            for x1, x2 in cell_runs(old_strip, strip):
+                regions.append(Region(x1, index - top, x2 - x1, 1))
+        if regions:
+            self.refresh(*regions)
         return changed
 
     def tick(self, now: float) -> None:
@@ -187,3 +192,35 @@ class LineView(ScrollView, can_focus=True):
         self._viewport_height = region.height
         self._cache.clear()
         self.relayout()
+
+
+MERGE_GAP = 6  # a cursor move and a colour cost more than re-sending a few cells
+
+
+def cell_runs(old: Strip, new: Strip) -> list[tuple[int, int]]:
+    """Cell ranges [x1, x2) where `new` differs from `old` (the whole line if unsure)."""
+    old_segments = list(old)
+    new_segments = list(new)
+    width = new.cell_length
+    if len(old_segments) != len(new_segments):
+        return [(0, width)]
+    runs: list[tuple[int, int]] = []
+    x = 0
+    for before, after in zip(old_segments, new_segments, strict=True):
+        size = cell_len(after.text)
+        if cell_len(before.text) != size:
+            return [(0, width)]
+        if before != after:
+            a, b = before.text, after.text
+            if before.style == after.style and a.isascii() and b.isascii():
+                first = next(i for i in range(size) if a[i] != b[i])
+                last = next(i for i in range(size - 1, -1, -1) if a[i] != b[i])
+                run = (x + first, x + last + 1)
+            else:
+                run = (x, x + size)
+            if runs and run[0] - runs[-1][1] <= MERGE_GAP:
+                runs[-1] = (runs[-1][0], run[1])
+            else:
+                runs.append(run)
+        x += size
+    return runs

@@ -1,0 +1,98 @@
+"""Send only the dirty cells of a line: crop Textual's partial updates at the span start.
+
+Textual 8's `ChopsUpdate.render_segments` writes a dirty span from the start of the chop
+(widget strip) it falls in, up to the span's end ("TODO: crop to x extents"), so refreshing
+a timer at the right of a line re-sends the whole line up to it, once per span. This
+replaces it with a version that starts at the span: cursor move, then only its cells.
+
+This patches a private Textual function, deliberately: it halves the bytes a ticking board
+sends over SSH (docs/PERFORMANCE.md). It is applied only to the Textual versions it was
+written and tested against (`SUPPORTED`); on any other the stock function stays, which
+is correct, only costlier. `tests/ui/test_chops.py` checks that both draw the same screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import textual
+from rich.cells import cell_len
+from rich.color import ColorSystem
+from rich.control import Control
+from textual._compositor import ChopsUpdate
+from textual.strip import Strip
+
+_render_style = Strip.render_style
+
+
+def render_segments(self: ChopsUpdate, console: Any) -> str:
+    """`ChopsUpdate.render_segments`, cropping each chop to the dirty span at both ends."""
+    color_system = console._color_system or ColorSystem.TRUECOLOR
+    sequences: list[str] = []
+    append = sequences.append
+    move_to = Control.move_to
+    chops = self.chops
+    chop_ends = self.chop_ends
+    last_y = self.spans[-1][0]
+    for y, x1, x2 in self.spans:
+        line = chops[y]
+        ends = chop_ends[y]
+        for end, (x, strip) in zip(ends, line.items(), strict=False):
+            if strip is None or x >= x2 or end <= x1:
+                continue
+            if x >= x1 and end <= x2:
+                append(move_to(x, y).segment.text)
+                append(strip.render(console))
+                continue
+            start = max(x, x1)
+            stop = min(end, x2)
+            append(move_to(start, y).segment.text)
+            pos = x
+            for segment in strip:
+                text, style, _ = segment
+                size = len(text) if text.isascii() else cell_len(text)
+                seg_end = pos + size
+                if seg_end > start:
+                    if pos < start or seg_end > stop:
+                        if text.isascii():
+                            text = text[max(0, start - pos) : size - max(0, seg_end - stop)]
+                        else:
+                            piece = segment
+                            if pos < start:
+                                piece = piece.split_cells(start - pos)[1]
+                            if seg_end > stop:
+                                piece = piece.split_cells(stop - max(pos, start))[0]
+                            text = piece.text
+                    append(text if style is None else _render_style(style, text, color_system))
+                pos = seg_end
+                if pos >= stop:
+                    break
+        if y != last_y:
+            append("\n")
+    return "".join(sequences)
+
+
+SUPPORTED = ("8.",)
+"""Textual version prefixes whose `ChopsUpdate` this was checked against (see the pin)."""
+
+_stock_render_segments = ChopsUpdate.render_segments
+
+
+def supported(version: str = textual.__version__) -> bool:
+    """Whether `version` of Textual has the `ChopsUpdate` this replacement was written for."""
+    return version.startswith(SUPPORTED) and all(
+        hasattr(ChopsUpdate, name) for name in ("render_segments", "__rich_console__")
+    )
+
+
+def install() -> bool:
+    """Use the cropping `render_segments` (idempotent); returns whether it is in use."""
+    if not supported():
+        return False
+    ChopsUpdate.render_segments = render_segments  # type: ignore[method-assign]
+    return True
+
+
+def uninstall() -> None:
+    """Put Textual's own function back (tests compare the two)."""
+    ChopsUpdate.render_segments = _stock_render_segments  # type: ignore[method-assign]
