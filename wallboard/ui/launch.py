@@ -26,13 +26,18 @@ def board_options(settings: Settings) -> BoardOptions:
 
 
 def tune_garbage_collector() -> None:
-    """Make full collections rare: the board keeps a large, long-lived object graph.
+    """Collect cycles when there is garbage to find, not on every poll.
 
-    A full collection rescans every object (about 50 ms with 2,000 agents); with Python's
-    default thresholds one ran every ~6 s, often inside a poll's answer-to-screen path.
-    With these, about once a minute. Costs a few MB of garbage waiting longer.
+    A poll decodes ~15,000 dicts and lists that die by reference counting within the
+    poll. With Python's default thresholds (700, 10, 10) they triggered ~20 young and a
+    few middle collections per poll, each rescanning what was still alive, and a full
+    collection (about 50 ms with 2,000 agents) every few seconds, often inside a poll's
+    answer-to-screen path. With a young threshold above one poll's allocations most of
+    them are gone before a collection looks. Measured: collections 580 ms → 54 ms a
+    minute (docs/PERFORMANCE.md). Uncollected cycles wait longer: bounded by the
+    threshold, a few MB.
     """
-    gc.set_threshold(700, 10, 100)
+    gc.set_threshold(25_000, 20, 100)
 
 
 def run_live_board(settings: Settings, code: str) -> int:
