@@ -72,7 +72,7 @@ def selected_name(app: WallboardApp) -> str | None:
 
 
 def detail_text(app: WallboardApp) -> str:
-    return static_text(app.query_one("#detail-body"))
+    return app.query_one(DetailPane).plain_text
 
 
 def detail_open(app: WallboardApp) -> bool:
@@ -371,6 +371,62 @@ async def test_detail_ticks_and_follows_new_data(board_app, clock) -> None:
         app.show_snapshot(make_snapshot(clock, exts))
         await pilot.pause()
         assert field(detail_text(app), "State") == "On hold (HOLD)"
+
+
+async def test_detail_redraws_only_the_rows_that_tick(board_app, clock) -> None:
+    app = board_app()
+    async with running(app) as pilot:
+        await press(pilot, "down")
+        assert selected_name(app) == "Carol Talk"  # talking, one call
+        await press(pilot, "enter")
+        await pilot.pause()
+        pane = app.query_one(DetailPane)
+        before = view_lines(pane)
+        regions = []
+        refresh = pane.refresh
+        pane.refresh = lambda *r, **k: (regions.extend(r), refresh(*r, **k))[1]
+        clock.advance(1)
+        app.tick()
+        await pilot.pause()
+        after = view_lines(pane)
+        changed = {y for y, (old, new) in enumerate(zip(before, after, strict=True)) if old != new}
+        assert len(changed) == 3  # in state for, since start, talk time
+        assert {region.y for region in regions} == changed
+        assert all(region.width <= 2 for region in regions)  # the seconds' digits only
+
+
+async def test_detail_shrinks_when_a_call_ends(board_app, clock) -> None:
+    app = board_app()
+    async with running(app) as pilot:
+        await press(pilot, "down", "enter")
+        await pilot.pause()
+        pane = app.query_one(DetailPane)
+        assert any("Call 1 of 1" in line for line in view_lines(pane))
+        exts = fixed_extensions()
+        exts[2]["calls"] = []
+        app.show_snapshot(make_snapshot(clock, exts))
+        await pilot.pause()
+        lines = view_lines(pane)
+        assert not any("Call 1" in line or "talk time" in line for line in lines)
+        rows = pane.plain_text.rstrip("\n").count("\n") + 1
+        assert all(not line.strip() for line in lines[rows:])
+
+
+async def test_detail_wraps_long_values_and_shows_them_whole(board_app, clock) -> None:
+    app = board_app()
+    async with running(app) as pilot:
+        exts = fixed_extensions()
+        exts[2]["calls"][0]["callername"] = "Acme " + "x" * 90 + " END"
+        app.show_snapshot(make_snapshot(clock, exts))
+        await press(pilot, "down")
+        assert selected_name(app) == "Carol Talk"
+        await press(pilot, "enter")
+        await pilot.pause()
+        pane = app.query_one(DetailPane)
+        lines = view_lines(pane)
+        assert all(len(line) == pane.line_width for line in lines)
+        shown = "".join(line.strip() for line in lines)
+        assert "x" * 90 + "END" in shown.replace(" ", "")
 
 
 async def test_detail_says_when_its_agent_or_caller_has_gone(board_app, clock) -> None:

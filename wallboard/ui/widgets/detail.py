@@ -2,6 +2,9 @@
 
 All values are outside data: they are drawn as plain text (rich `Text`, never markup), after
 control characters and escape sequences have been neutralised.
+
+The pane is a line view: its text is wrapped to the pane once, and each second only the
+cells of the rows that tick ("In state for", talk time, wait) go to the terminal.
 """
 
 from __future__ import annotations
@@ -9,16 +12,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from rich.segment import Segment
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from wallboard.core.board import AgentView, CallerView
 from wallboard.core.durations import format_duration
 from wallboard.core.export import call_duration_s
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.text import plain
-from wallboard.ui.widgets.line_view import fit
+from wallboard.ui.widgets.line_view import LineView, Span, fit
 
 MAX_CUSTOM_KEYS = 50
 LABEL_WIDTH = 18
@@ -144,18 +146,65 @@ def caller_detail(
     return sheet.text
 
 
-class DetailPane(VerticalScroll):
+class DetailPane(LineView):
     """Shows the details of what the user chose; Escape closes it."""
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        """One text body."""
-        yield Static("", id="detail-body")
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text()
+        self._text_key: tuple[object, ...] | None = None
+        self._rows: list[Text] = []  # the text wrapped to the pane, one row per line
+        self._row_keys: list[tuple[str, tuple[object, ...]]] = []
+
+    @property
+    def plain_text(self) -> str:
+        """Everything the pane holds, as plain text (before wrapping)."""
+        return self._text.plain
 
     def show(self, text: Text) -> None:
-        """Replace the body when its text changed; lay out again only when its height did."""
-        plain_text = text.plain
-        previous = getattr(self, "_plain", None)
-        if previous != plain_text:
-            self._plain = plain_text
-            same_height = previous is not None and previous.count("\n") == plain_text.count("\n")
-            self.query_one("#detail-body", Static).update(text, layout=not same_height)
+        """Show `text`; only rows that read differently are drawn again."""
+        key = (text.plain, tuple(text.spans))
+        if key == self._text_key:
+            return
+        self._text_key = key
+        self._text = text
+        self._wrap()
+
+    def _wrap(self) -> None:
+        if not self.size.width:
+            return  # not laid out yet (just shown): `on_resize` wraps it
+        width = self.line_width
+        rows: list[Text] = []
+        for line in self._text.split("\n", allow_blank=True):
+            rows.extend(line.wrap(self.app.console, width, overflow="fold") or [Text()])
+        # `split` leaves an empty last line after a final newline: not a row of its own.
+        if rows and not rows[-1].plain and self._text.plain.endswith("\n"):
+            rows.pop()
+        self._rows = rows
+        self._row_keys = [(row.plain, tuple(row.spans)) for row in rows]
+        self.relayout()
+
+    def on_resize(self) -> None:
+        """A new width wraps the text anew."""
+        super().on_resize()
+        self._wrap()
+
+    def line_count(self) -> int:
+        """One line per wrapped row."""
+        return len(self._rows)
+
+    def line_spans(self, index: int) -> tuple[Span, ...]:
+        """A row is one span: its text and styles."""
+        return ((0, self.line_width, self._row_keys[index]),)
+
+    def build_line(self, index: int, width: int) -> list[Segment]:
+        """A row of the text on the pane's own colours, padded to `width`."""
+        base = self.base_style()
+        segments = [
+            Segment(segment.text, base + segment.style if segment.style else base)
+            for segment in self._rows[index].render(self.app.console, end="")
+        ]
+        used = sum(segment.cell_length for segment in segments)
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return segments

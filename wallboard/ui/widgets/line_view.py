@@ -132,14 +132,18 @@ class LineView(ScrollView, can_focus=True):
                 changed += 1
                 continue
             epoch, width, drawn, _ = cached
-            if epoch != self._epoch or width != self.line_width or len(drawn) != len(spans):
+            if epoch != self._epoch or width != self.line_width:
                 self.refresh_line(index)
+                changed += 1
+                continue
+            if spans == drawn:
+                continue
+            if spans is _BLANK or len(drawn) != len(spans):
+                self.refresh_line(index)  # a line emptied, or laid out anew: draw it whole
                 changed += 1
                 continue
             # Refresh only the runs of cells that differ: with the chops patch (ui/chops.py)
             # Textual then sends just those cells.
-            if spans == drawn:
-                continue
             changed += 1
             width = self.line_width
             strip = Strip(self.build_line(index, width), width).simplify()
