@@ -146,7 +146,7 @@ class LineView(ScrollView, can_focus=True):
             # Textual then sends just those cells.
             changed += 1
             width = self.line_width
-            strip = Strip(self.build_line(index, width), width).simplify()
+            strip = self._draw(index, width)
             old_strip = cached[3]
             self._cache[index] = (self._epoch, width, spans, strip)
             for x1, x2 in cell_runs(old_strip, strip):
@@ -171,12 +171,16 @@ class LineView(ScrollView, can_focus=True):
         if spans is _BLANK:
             strip = Strip.blank(width, self.base_style())
         else:
-            # Merged runs of one style: each segment costs an SGR and a reset on the wire.
-            strip = Strip(self.build_line(index, width), width).simplify()
+            strip = self._draw(index, width)
         self._cache[index] = (self._epoch, width, spans, strip)
         if len(self._cache) > 4 * max(self.size.height, 50):
             self._trim_cache()
         return strip
+
+    def _draw(self, index: int, width: int) -> Strip:
+        # Merged runs of one style: each segment costs an SGR and a reset on the wire.
+        # (Merged before the Strip is made: each Strip builds seven caches.)
+        return Strip(Segment.simplify(self.build_line(index, width)), width)
 
     def _trim_cache(self) -> None:
         """Keep only the visible lines cached: the cache is bounded by the screen."""
