@@ -288,6 +288,24 @@ async def test_a_json_answer_of_the_wrong_shape_is_a_protocol_error():
     assert isinstance(error, ProtocolError)
 
 
+async def test_json_the_fast_decoder_refuses_is_still_read():
+    # NaN and integers beyond 64 bits are refused by orjson but read by Python's json.
+    body = (
+        '{"ERR": 0, "DESC": "OK", "QUEUES": [], "EXTENSIONS": [{"username": "SIP1", '
+        '"name": "Ann", "onlineUserStatus": 1, "calls": [], "score": NaN, '
+        '"userID": 123456789012345678901234567890}]}'
+    )
+    client = ActiveCallsClient(
+        base_url="http://api.invalid/comet/API",
+        code="abc",
+        transport=canned(200, body, "application/json"),
+    )
+    async with client:
+        answers = await client.fetch()
+    assert [ext.username for ext in answers.extensions] == ["SIP1"]
+    assert answers.queues == []
+
+
 async def test_get_requests_work_too(sim):
     async with client_for(sim, method="GET") as client:
         answers = await client.fetch()

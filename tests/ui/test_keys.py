@@ -6,6 +6,9 @@ the text of the totals, banner, health line and detail pane, and which widget ha
 
 from __future__ import annotations
 
+import itertools
+import random
+
 from textual.pilot import Pilot
 from textual.widgets import Digits, Footer, Input
 from ui_support import (
@@ -875,6 +878,34 @@ async def test_timers_step_one_second_per_tick_when_polls_land_between_ticks(
         app.tick()  # 38 s
         await pilot.pause()
         assert timer(app, "SIP1006") == "0:07"
+
+
+async def test_timers_step_one_second_per_tick_with_jittery_ticks_half_a_second_off_polls(
+    board_app, clock
+) -> None:
+    """Polls half a second from the ticks' phase; each tick a little early or late."""
+    app = board_app()  # it ticked once on mount, at 0 s: the ticks' grid
+    jitter = random.Random(7)
+    async with running(app) as pilot:
+        exts = fixed_extensions()
+        exts[5]["onlineUserStatus"] = 7
+        clock.advance(0.2)
+        app.show_snapshot(make_snapshot(clock, exts))  # Frank's break seen at 0.2 s
+        readings = []
+        now = 0.2
+        for second in range(1, 31):
+            if second % 2 == 0:
+                clock.advance(second - 0.53 - now)
+                now = second - 0.53
+                app.show_snapshot(make_snapshot(clock, exts))
+            tick_at = second + jitter.uniform(-0.04, 0.04)
+            clock.advance(tick_at - now)
+            now = tick_at
+            app.tick()
+            await pilot.pause()
+            readings.append(timer(app, "SIP1006"))
+        seconds = [int(m) * 60 + int(s) for m, s in (r.split(":") for r in readings)]
+        assert [b - a for a, b in itertools.pairwise(seconds)] == [1] * 29, readings
 
 
 async def test_wait_turns_warning_then_alert(board_app, clock) -> None:

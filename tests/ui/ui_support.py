@@ -171,7 +171,12 @@ def make_app(
 ) -> WallboardApp:
     """The board on a hand-fed source, UTC times, a 5 s interval."""
     opts = BoardOptions(
-        poll=False, local_time=False, theme=theme, interval_s=INTERVAL_S, **options
+        poll=False,
+        ticks=False,
+        local_time=False,
+        theme=theme,
+        interval_s=INTERVAL_S,
+        **options,
     )
     return WallboardApp(FixedSource(source_name), clock, opts)
 

@@ -47,6 +47,7 @@ from wallboard.ui.widgets.totals import TotalsBar
 
 NARROW_WIDTH = 100
 WALL_PAGE_SECONDS = 8
+TICK_GRID_FOLLOW = 0.1  # how much of a tick's distance from the grid moves the grid
 
 
 @dataclass
@@ -60,6 +61,7 @@ class BoardOptions:
     thresholds: WaitThresholds = field(default_factory=WaitThresholds)
     local_time: bool = True
     poll: bool = True  # tests that feed snapshots by hand switch the poller off
+    ticks: bool = True  # tests that move a fake clock by hand also tick by hand
 
 
 class WallboardApp(App[int]):
@@ -147,7 +149,8 @@ class WallboardApp(App[int]):
         self.query_one(QueuePanel).thresholds = self.options.thresholds
         self._set_wall(self.wall)
         grid.focus()
-        self.set_interval(1.0, self.tick)
+        if self.options.ticks:
+            self.set_interval(1.0, self.tick)
         if self.options.poll:
             self.run_worker(self._poll_forever, exclusive=True, group="poll", name="poller")
         if self.is_headless is False and sys.__stdin__ is not None:
@@ -232,18 +235,24 @@ class WallboardApp(App[int]):
 
     # --- the clock ------------------------------------------------------------------------
     def _timer_time(self, now: float, advance: bool) -> float:
-        """The time every timer on screen reads: the last tick's, on the tick's 1 s grid.
+        """The time every timer on screen reads: the last tick's, on the ticks' 1 s grid.
 
         Timers read at the tick's phase and again at a poll's (or a late tick's) would, for
-        states that began between the two phases, stall a second and then jump two. So a
-        tick snaps to its grid (late ticks do not shift it) and new data drawn between
-        ticks reads the same time as the tick before it.
+        states that began between the two phases, stall a second and then jump two. So new
+        data drawn between ticks reads the same time as the tick before it, and a tick
+        reads its place on the grid of the interval timer's ticks, not the moment it ran.
+        The grid is anchored at the first tick and follows slow drift (the wall clock
+        against the timer's monotonic one) by a tenth of each tick's error, so one late
+        tick barely moves it.
         """
-        if self._tick_origin is None:
-            self._tick_origin = now
-            self._timer_now = now
-        elif advance:
-            self._timer_now = self._tick_origin + round(now - self._tick_origin)
+        if advance:
+            if self._tick_origin is None:
+                self._tick_origin = now
+            steps = round(now - self._tick_origin)
+            self._tick_origin += (now - self._tick_origin - steps) * TICK_GRID_FOLLOW
+            self._timer_now = self._tick_origin + steps
+        elif self._tick_origin is None:
+            self._timer_now = now  # no tick yet: read the time itself
         return self._timer_now
 
     def tick(self, advance: bool = True) -> None:
@@ -387,6 +396,7 @@ class WallboardApp(App[int]):
         self._wall_page = 0
         if not wall:
             grid.show_page(0)
+        self.tick(advance=False)  # the big figures are only kept up to date in wall mode
 
     # --- details --------------------------------------------------------------------------
     @on(AgentGrid.AgentChosen)
@@ -403,7 +413,8 @@ class WallboardApp(App[int]):
 
     def _open_detail(self) -> None:
         self.screen.add_class("-detail")
-        self._show_detail(self.clock.now())
+        # The time the other timers read, so the pane's timers turn over with theirs.
+        self._show_detail(self._timer_time(self.clock.now(), advance=False))
 
     def _refresh_detail_target(self) -> None:
         """After new data, follow the same agent or caller, or note when it has gone."""
@@ -426,7 +437,7 @@ class WallboardApp(App[int]):
         target = self.detail_for
         pane = self.query_one(DetailPane)
         if isinstance(target, AgentView):
-            pane.border_title = "Agent detail (Esc closes)"
+            pane.set_title("Agent detail (Esc closes)")
             pane.show(
                 agent_detail(
                     target,
@@ -437,7 +448,7 @@ class WallboardApp(App[int]):
                 )
             )
         elif isinstance(target, CallerView):
-            pane.border_title = "Waiting caller (Esc closes)"
+            pane.set_title("Waiting caller (Esc closes)")
             pane.show(caller_detail(target, now, self.options.local_time, self._detail_gone_since))
 
     # --- layout and terminal --------------------------------------------------------------

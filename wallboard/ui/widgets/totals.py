@@ -118,8 +118,11 @@ class TotalsBar(Vertical):
             text.no_wrap = True
             text.overflow = "ellipsis"  # a long "Away:" list ends in "…", not mid-word
             self.query_one("#totals-text", Static).update(text, layout=False)
+        # The big figures show in wall mode only; updating hidden ones costs a layout pass
+        # of the whole screen whenever a figure's width changes.
+        wall = self.screen.has_class("-wall")
         for _, figure in BIG_FIGURES:
-            if self._shown.get(figure) != values[figure]:
+            if wall and self._shown.get(figure) != values[figure]:
                 self._shown[figure] = values[figure]
                 self.query_one(f"#big-{figure}", Digits).update(values[figure])
         card = self.query_one("#card-longest")
