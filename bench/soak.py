@@ -45,6 +45,7 @@ from wallboard.sim.faults import FaultProfile
 from wallboard.sim.server import create_app
 from wallboard.sources.api_source import ApiSource
 from wallboard.ui.app import BoardOptions, WallboardApp
+from wallboard.ui.launch import tune_garbage_collector
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.queue_panel import QueuePanel
 
@@ -297,6 +298,7 @@ async def soak(
     )
     source = ApiSource(client, SystemClock(), name="soak: simulated centre")
     app = WallboardApp(source, SystemClock(), BoardOptions(interval_s=interval_s))
+    tune_garbage_collector()  # as `wallboard run` and `demo` do
     if trace and not tracemalloc.is_tracing():
         tracemalloc.start(1)
     start_sim = sim.state.sim_now()
