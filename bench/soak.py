@@ -38,6 +38,7 @@ from typing import Any
 
 import httpx
 from rich.cells import cached_cell_len
+from textual.geometry import Region
 
 from wallboard.api.client import ActiveCallsClient
 from wallboard.core.clock import SystemClock
@@ -79,6 +80,7 @@ class Sample:
     metrics: int
     dom_nodes: int
     cell_cache: int  # rich's cell-length cache: bounded (4096), fills during warm-up
+    region_cache: int  # Textual's geometry caches (lru, 1024-4096 each): fill more slowly
     modules: int  # len(sys.modules): a late import is a one-off step, not a leak
 
 
@@ -155,6 +157,7 @@ def _sample(
         metrics=len(app.metrics.response_to_screen_ms),
         dom_nodes=len(list(app.screen.walk_children())),
         cell_cache=cached_cell_len.cache_info().currsize,
+        region_cache=sum(cache.cache_info().currsize for cache in _region_caches()),
         modules=len(sys.modules),
     )
 
@@ -184,6 +187,34 @@ def _cell_cache_cost() -> float:
     gc.collect()
     before = tracemalloc.get_traced_memory()[0]
     cached_cell_len.cache_clear()
+    gc.collect()
+    return round(max(0, before - tracemalloc.get_traced_memory()[0]) / entries / 1024, 4)
+
+
+def _region_caches() -> list[Any]:
+    """Textual's `Region` methods with an `lru_cache` (intersection, translate, ...).
+
+    The board refreshes runs of changed cells, so many distinct regions pass through them;
+    they fill over minutes, bounded by their sizes (1024 or 4096 entries each).
+    """
+    return [
+        method
+        for method in vars(Region).values()
+        if callable(method) and hasattr(method, "cache_info")
+    ]
+
+
+def _region_cache_cost() -> float:
+    """KB of traced memory per entry of Textual's geometry caches, measured by clearing them
+    (at the very end of a run, like `_cell_cache_cost`)."""
+    caches = _region_caches()
+    entries = sum(cache.cache_info().currsize for cache in caches)
+    if not entries:
+        return 0.0
+    gc.collect()
+    before = tracemalloc.get_traced_memory()[0]
+    for cache in caches:
+        cache.cache_clear()
     gc.collect()
     return round(max(0, before - tracemalloc.get_traced_memory()[0]) / entries / 1024, 4)
 
@@ -232,17 +263,19 @@ def judge(result: SoakResult, size: tuple[int, int]) -> None:
         if figures[name] > GROWTH_LIMIT:
             result.problems.append(f"{name} {figures[name]:.1%} > {GROWTH_LIMIT:.0%}")
     # Traced memory is small (the heap allocated after start-up: a few MB). What rich's
-    # cell-length cache took while it filled (bounded: 4096 entries) is not a leak: it is
-    # measured (KB per entry, at the end) and taken off. A few hundred KB either way is
-    # noise from the centre's load, not a trend.
-    per_entry = figures.get("cell_cache_kb_per_entry", 0.0)
-    cache_kb = (last.cell_cache - first.cell_cache) * per_entry
+    # cell-length cache and Textual's geometry caches took while they filled (bounded
+    # LRUs) is not a leak: it is measured (KB per entry, at the end) and taken off. A few
+    # hundred KB either way is noise from the centre's load, not a trend.
+    cache_kb = (last.cell_cache - first.cell_cache) * figures.get(
+        "cell_cache_kb_per_entry", 0.0
+    ) + (last.region_cache - first.region_cache) * figures.get("region_cache_kb_per_entry", 0.0)
+    figures["bounded_caches_grew_kb"] = round(cache_kb, 1)
     grown_kb = figures["traced_growth"] * first.traced_kb - cache_kb
-    figures["traced_growth_net_of_cell_cache"] = round(grown_kb / first.traced_kb, 4)
-    if figures["traced_growth_net_of_cell_cache"] > GROWTH_LIMIT and grown_kb > TRACED_FLOOR_KB:
+    figures["traced_growth_net_of_caches"] = round(grown_kb / first.traced_kb, 4)
+    if figures["traced_growth_net_of_caches"] > GROWTH_LIMIT and grown_kb > TRACED_FLOOR_KB:
         result.problems.append(
-            f"traced memory grew {grown_kb:.0f} KB "
-            f"({figures['traced_growth_net_of_cell_cache']:.1%}, net of rich's cell cache)"
+            f"traced memory grew {grown_kb:.0f} KB ({figures['traced_growth_net_of_caches']:.1%}, "
+            "net of rich's cell cache and Textual's geometry caches)"
         )
     half = len(after) // 2
     early = statistics.median(s.tasks for s in after[:half])
@@ -342,7 +375,8 @@ async def soak(
                     f"{stat.size_diff / 1024:+.1f} KB ({stat.count_diff:+d} blocks)"
                     for stat in end.compare_to(warm, "lineno")[:top]
                 ]
-            if trace:  # last: it empties the cache
+            if trace:  # last: it empties the caches
+                result.figures["region_cache_kb_per_entry"] = _region_cache_cost()
                 result.figures["cell_cache_kb_per_entry"] = _cell_cache_cost()
             await pilot.pause()
             app.exit()  # as `q` does: the 1 Hz tick stops before the screen goes
