@@ -1048,3 +1048,16 @@ async def test_empty_centre_from_the_start_is_not_suspicious(board_app, clock) -
         assert title(grid(app)).startswith("Agents 0/0 · sort: state")
         await press(pilot, "enter", "down", "s", "c", "tab", "enter")  # nothing there: no crash
         assert not detail_open(app)
+
+
+async def test_refreshed_regions_do_not_pile_up(board_app, clock) -> None:
+    # Textual keeps each refreshed region in a widget's `_dirty_regions` until its own
+    # `render_line` runs; the line views replace that method, so they must empty the set.
+    app = board_app()
+    async with running(app) as pilot:
+        for _ in range(200):
+            clock.advance(1)
+            app.tick()
+            await pilot.pause()
+        for view in (grid(app), queues(app)):
+            assert len(view._dirty_regions) <= 10  # without the fix: dozens, growing

@@ -162,6 +162,10 @@ class LineView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Draw line `y` of the viewport, from the cache when nothing in it changed."""
+        if self._dirty_regions:
+            # Textual's own `render_line` empties this set as it renders; this one replaces
+            # it, so it must, or every distinct region ever refreshed would stay in it.
+            self._dirty_regions.clear()
         index = y + int(self.scroll_y)
         width = self.line_width
         spans = self._spans(index)
