@@ -178,19 +178,6 @@ def _slope(samples: list[Sample], name: str) -> float:
     return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
 
 
-def _cell_cache_cost() -> float:
-    """KB of traced memory per entry of rich's cell-length cache, measured by clearing it
-    (at the very end of a run: the board is not measured after this)."""
-    entries = cached_cell_len.cache_info().currsize
-    if not entries:
-        return 0.0
-    gc.collect()
-    before = tracemalloc.get_traced_memory()[0]
-    cached_cell_len.cache_clear()
-    gc.collect()
-    return round(max(0, before - tracemalloc.get_traced_memory()[0]) / entries / 1024, 4)
-
-
 def _region_caches() -> list[Any]:
     """Textual's `Region` methods with an `lru_cache` (intersection, translate, ...).
 
@@ -204,10 +191,9 @@ def _region_caches() -> list[Any]:
     ]
 
 
-def _region_cache_cost() -> float:
-    """KB of traced memory per entry of Textual's geometry caches, measured by clearing them
-    (at the very end of a run, like `_cell_cache_cost`)."""
-    caches = _region_caches()
+def _cache_cost(caches: list[Any]) -> float:
+    """KB of traced memory per entry of these `lru_cache`s, measured by clearing them
+    (at the very end of a run: the board is not measured after this)."""
     entries = sum(cache.cache_info().currsize for cache in caches)
     if not entries:
         return 0.0
@@ -376,8 +362,8 @@ async def soak(
                     for stat in end.compare_to(warm, "lineno")[:top]
                 ]
             if trace:  # last: it empties the caches
-                result.figures["region_cache_kb_per_entry"] = _region_cache_cost()
-                result.figures["cell_cache_kb_per_entry"] = _cell_cache_cost()
+                result.figures["region_cache_kb_per_entry"] = _cache_cost(_region_caches())
+                result.figures["cell_cache_kb_per_entry"] = _cache_cost([cached_cell_len])
             await pilot.pause()
             app.exit()  # as `q` does: the 1 Hz tick stops before the screen goes
     finally:
