@@ -306,6 +306,48 @@ async def test_json_the_fast_decoder_refuses_is_still_read():
     assert answers.queues == []
 
 
+def compact_answers(extensions: list[dict[str, Any]]) -> httpx.MockTransport:
+    """Compact answers as PHP sends them (what the client reads by pieces)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        key = "EXTENSIONS" if request.url.path.endswith("GetExtensionsCalls") else "QUEUES"
+        payload = {"ERR": 0, "DESC": "OK", key: extensions if key == "EXTENSIONS" else []}
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    return httpx.MockTransport(answer)
+
+
+async def test_unchanged_extensions_are_not_read_again_from_the_next_answer(sim):
+    async with client_for(sim) as client:
+        first = await client.fetch()
+        second = await client.fetch()
+    reused = {id(ext) for ext in first.extensions} & {id(ext) for ext in second.extensions}
+    assert reused  # the simulator's idle agents answer byte for byte the same
+    assert len(second.extensions) == 40
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        # Calls whose first key is the extension's: cutting the answer by pieces goes wrong.
+        {"username": "SIP2", "calls": [{"username": "c1"}, {"username": "c2"}]},
+        # Only the lenient decoder reads NaN.
+        {"username": "SIP2", "calls": [], "score": float("nan")},
+    ],
+)
+async def test_an_answer_the_pieces_reading_gives_up_on_is_read_whole(odd):
+    extensions = [{"username": "SIP1", "name": "Ann", "calls": []}, odd]
+    client = ActiveCallsClient(
+        base_url="http://api.invalid/comet/API", code="abc", transport=compact_answers(extensions)
+    )
+    async with client:
+        for _ in range(2):
+            answers = await client.fetch()
+            assert [ext.username for ext in answers.extensions] == ["SIP1", "SIP2"]
+            assert answers.skipped == []
+
+
 async def test_get_requests_work_too(sim):
     async with client_for(sim, method="GET") as client:
         answers = await client.fetch()

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from wallboard.api.errors import PollError
 from wallboard.api.parse import ParseMemo, parse_extensions, parse_queues
+from wallboard.api.pieces import PieceMemo, cut_answer, parse_extension_pieces
 from wallboard.core.board import Board
 from wallboard.core.export import snapshot_to_json
 from wallboard.core.server_clock import ServerClockEstimator
@@ -371,3 +372,62 @@ def test_a_parse_memo_never_changes_what_is_read(first, second):
             continue
         # By repr: NaN in an undocumented field is never equal to itself.
         assert repr(parse_extensions(payload, memo)) == repr(fresh)
+
+
+def compact(payload: Any, ascii_only: bool = True) -> bytes:
+    """An answer as PHP writes it: no spaces; non-ASCII `\\u`-escaped unless told not to."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=ascii_only).encode()
+
+
+def read_by_pieces(body: bytes, memo: PieceMemo) -> Any:
+    """What the client reads from `body` by pieces; None when it must decode it whole."""
+    cut = cut_answer(body, "EXTENSIONS")
+    return None if cut is None else parse_extension_pieces(cut, memo)
+
+
+@FUZZ_LIGHT
+@given(
+    st.lists(drifting_extension, max_size=4),
+    st.lists(drifting_extension, max_size=4),
+    st.booleans(),
+)
+def test_reading_by_pieces_never_changes_what_is_read(first, second, ascii_only):
+    """Pieces, reused or decoded, read exactly as the whole answer does (or give way to it)."""
+    memo = PieceMemo()
+    for extensions in (first, second, second, first):
+        body = compact({"ERR": 0, "DESC": "OK", "EXTENSIONS": extensions}, ascii_only)
+        try:
+            fresh = parse_extensions(json.loads(body))
+        except PollError:
+            continue
+        by_pieces = read_by_pieces(body, memo)
+        if by_pieces is not None:
+            assert repr(by_pieces) == repr(fresh)
+
+
+# Strings and nested calls that look like the boundary between two extensions.
+lookalike_text = st.sampled_from(
+    ['},{"name":', '"},{"name":"', '}],{"name":[', "\\", '\\"},{"name":', "]}", '"EXTENSIONS":[']
+)
+lookalike_call = st.fixed_dictionaries(
+    {"name": lookalike_text, "ivrid": st.text(max_size=3), "callername": lookalike_text}
+)
+lookalike_extension = st.fixed_dictionaries(
+    {
+        "name": st.one_of(lookalike_text, st.text(max_size=5)),
+        "username": st.one_of(lookalike_text, st.text(min_size=1, max_size=5)),
+        "calls": st.lists(lookalike_call, max_size=3),
+    }
+)
+
+
+@FUZZ
+@given(st.lists(lookalike_extension, max_size=5), st.lists(lookalike_extension, max_size=5))
+def test_separators_inside_strings_and_calls_never_mislead_the_piece_reading(first, second):
+    memo = PieceMemo()
+    for extensions in (first, second, first):
+        body = compact({"ERR": 0, "DESC": "OK", "EXTENSIONS": extensions})
+        fresh = parse_extensions(json.loads(body))
+        by_pieces = read_by_pieces(body, memo)
+        if by_pieces is not None:
+            assert repr(by_pieces) == repr(fresh)

@@ -32,6 +32,7 @@ from wallboard.api.parse import (
     parse_extensions,
     parse_queues,
 )
+from wallboard.api.pieces import CutAnswer, PieceMemo, cut_answer, parse_extension_pieces
 
 DEFAULT_BASE_URL = "https://monapisec.voicenter.co.il/comet/API"
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
@@ -67,6 +68,7 @@ class ActiveCallsClient:
         self._code = code
         self._method = method
         self._extensions_memo = ParseMemo()
+        self._extension_pieces = PieceMemo()
         self._queues_memo = ParseMemo()
         self._max_bytes = max_response_bytes
         # A server that trickles bytes defeats a per-read timeout: bound the whole request.
@@ -109,22 +111,28 @@ class ActiveCallsClient:
         # Decode and check each answer that arrived before choosing what to report, so a
         # refused code (ERR 1) on one endpoint is not hidden by a 5xx on the other.
         payloads: list[Any] = []
+        bodies: list[tuple[bytes, str]] = []
         errors: list[BaseException] = []
         for (endpoint, list_key), result in zip(_ENDPOINTS, results, strict=True):
             if isinstance(result, BaseException):
                 errors.append(result)
                 continue
             try:
-                payload = _decode(endpoint, result)
-                check_envelope(payload, list_key)
+                payloads.append(_open(endpoint, list_key, result))
+                bodies.append(result)
             except PollError as error:
                 errors.append(error)
-                continue
-            payloads.append(payload)
         if errors:
             raise _most_telling(errors)
         extensions_payload, queues_payload = payloads
-        extensions, skipped_ext = parse_extensions(extensions_payload, self._extensions_memo)
+        read = None
+        if isinstance(extensions_payload, CutAnswer):
+            read = parse_extension_pieces(extensions_payload, self._extension_pieces)
+            if read is None:  # the cut was wrong: read the whole answer the ordinary way
+                extensions_payload = _decode("GetExtensionsCalls", bodies[0])
+        if read is None:
+            read = parse_extensions(extensions_payload, self._extensions_memo)
+        extensions, skipped_ext = read
         queues, skipped_queues = parse_queues(queues_payload, self._queues_memo)
         return Answers(
             extensions=extensions,
@@ -193,6 +201,23 @@ class ActiveCallsClient:
                 )
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _open(endpoint: str, list_key: str, answer: tuple[bytes, str]) -> Any:
+    """An answer whose envelope (ERR, DESC) is checked: cut into items when it can be
+    (`wallboard.api.pieces`; extensions only, the one big answer), else decoded whole."""
+    cut = cut_answer(answer[0], list_key) if list_key == "EXTENSIONS" else None
+    if cut is not None:
+        try:
+            envelope = orjson.loads(cut.envelope)
+        except orjson.JSONDecodeError:
+            cut = None
+        else:
+            check_envelope(envelope, list_key)
+            return cut
+    payload = _decode(endpoint, answer)
+    check_envelope(payload, list_key)
+    return payload
 
 
 def _decode(endpoint: str, answer: tuple[bytes, str]) -> Any:

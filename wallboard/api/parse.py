@@ -135,28 +135,50 @@ def _read_items(
         return []
     good: list[_Model] = []
     for index, raw in enumerate(raw_items):
-        if not isinstance(raw, dict):
-            skipped.append(
-                SkippedItem(f"{where}[{index}]", f"not an object ({type(raw).__name__})")
-            )
-            continue
-        if memo is not None:
+        if memo is not None and isinstance(raw, dict):
             known = memo.lookup(where, raw, id_key)
             if known is not None:
                 good.append(known)  # type: ignore[arg-type]
                 continue
         skips_before = len(skipped)
-        try:
-            model = read_one(raw, f"{where}[{index}]")
-        except (ValidationError, ValueError, TypeError, RecursionError) as error:
-            here = f"{where}[{index}]{_label(raw, id_key)}"
-            skipped.append(SkippedItem(here, _reason(error)))
+        model = read_item(raw, index, where, id_key, read_one, skipped)
+        if model is None:
             continue
         good.append(model)
         # An item with a skipped part is read afresh each time, so its report is repeated.
         if memo is not None and len(skipped) == skips_before:
             memo.remember(where, raw, id_key, model)
     return good
+
+
+def read_item(
+    raw: Any,
+    index: int,
+    where: str,
+    id_key: str,
+    read_one: Callable[[dict[str, Any], str], _Model],
+    skipped: list[SkippedItem],
+) -> _Model | None:
+    """Item `index` of the list at `where` as a model, or None with the reason in `skipped`."""
+    if not isinstance(raw, dict):
+        skipped.append(SkippedItem(f"{where}[{index}]", f"not an object ({type(raw).__name__})"))
+        return None
+    try:
+        return read_one(raw, f"{where}[{index}]")
+    except (ValidationError, ValueError, TypeError, RecursionError) as error:
+        here = f"{where}[{index}]{_label(raw, id_key)}"
+        skipped.append(SkippedItem(here, _reason(error)))
+        return None
+
+
+def extension_reader(skipped: list[SkippedItem]) -> Callable[[dict[str, Any], str], Extension]:
+    """Reads one raw extension; its malformed calls are skipped into `skipped`."""
+
+    def read_extension(raw: dict[str, Any], here: str) -> Extension:
+        calls = _read_items(raw.get("calls"), f"{here}.calls", "ivrid", _read_model(Call), skipped)
+        return Extension.model_validate({**raw, "calls": calls})
+
+    return read_extension
 
 
 def parse_extensions(
@@ -167,12 +189,8 @@ def parse_extensions(
     With a `memo`, extensions identical to the previous answer's are not validated again.
     """
     skipped: list[SkippedItem] = []
-
-    def read_extension(raw: dict[str, Any], here: str) -> Extension:
-        calls = _read_items(raw.get("calls"), f"{here}.calls", "ivrid", _read_model(Call), skipped)
-        return Extension.model_validate({**raw, "calls": calls})
-
     items = check_envelope(payload, "EXTENSIONS")
+    read_extension = extension_reader(skipped)
     extensions = _read_items(items, "EXTENSIONS", "username", read_extension, skipped, memo)
     if memo is not None:
         memo.rotate()
