@@ -83,7 +83,7 @@ class AgentGrid(LineView):
     def set_compact(self, compact: bool) -> None:
         """Switch between tiles and one line per agent."""
         self.compact = compact
-        self._cache.clear()
+        self.forget_lines()
         self.scroll_to(y=0, animate=False)
         self.relayout()
 

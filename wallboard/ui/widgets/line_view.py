@@ -17,6 +17,8 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from wallboard.ui.widgets.line_styles import LineStylesCache
+
 HEIGHT_STEP = 32
 
 
@@ -52,9 +54,13 @@ class LineView(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self._styles_cache = LineStylesCache()  # decorates changed lines cheaply
         self.now = 0.0
         # Line index → (epoch, width, spans drawn, strip): what is on screen there.
         self._cache: dict[int, tuple[int, int, tuple[Span, ...], Strip]] = {}
+        # Line index → strip, for the lines the last `refresh_changed` found or made current:
+        # Textual asks for them right after, and their spans need no second computing.
+        self._current: dict[int, Strip] = {}
         self._epoch = 0  # bumped when every line must be redrawn (theme, width)
         self._width = 1
         self._viewport_height = 0
@@ -92,7 +98,7 @@ class LineView(ScrollView, can_focus=True):
     def redraw_all(self) -> None:
         """Forget every cached line and redraw (theme or layout changed)."""
         self._epoch += 1
-        self._cache.clear()
+        self.forget_lines()
         self.refresh()
 
     def relayout(self) -> None:
@@ -124,6 +130,8 @@ class LineView(ScrollView, can_focus=True):
         top = int(self.scroll_y)
         changed = 0
         regions: list[Region] = []
+        current: dict[int, Strip] = {}
+        self._current = current
         for index in range(top, top + self.size.height):
             cached = self._cache.get(index)
             spans = self._spans(index)
@@ -137,6 +145,7 @@ class LineView(ScrollView, can_focus=True):
                 changed += 1
                 continue
             if spans == drawn:
+                current[index] = cached[3]
                 continue
             if spans is _BLANK or len(drawn) != len(spans):
                 self.refresh_line(index)  # a line emptied, or laid out anew: draw it whole
@@ -149,6 +158,7 @@ class LineView(ScrollView, can_focus=True):
             strip = self._draw(index, width)
             old_strip = cached[3]
             self._cache[index] = (self._epoch, width, spans, strip)
+            current[index] = strip
             for x1, x2 in cell_runs(old_strip, strip):
                 regions.append(Region(x1, index - top, x2 - x1, 1))
         if regions:
@@ -167,6 +177,9 @@ class LineView(ScrollView, can_focus=True):
             # it, so it must, or every distinct region ever refreshed would stay in it.
             self._dirty_regions.clear()
         index = y + int(self.scroll_y)
+        strip = self._current.get(index)
+        if strip is not None:
+            return strip
         width = self.line_width
         spans = self._spans(index)
         cached = self._cache.get(index)
@@ -202,8 +215,13 @@ class LineView(ScrollView, can_focus=True):
         region = self.scrollable_content_region
         self._width = max(1, region.width)
         self._viewport_height = region.height
-        self._cache.clear()
+        self.forget_lines()
         self.relayout()
+
+    def forget_lines(self) -> None:
+        """Forget every drawn line: what they show has changed meaning (layout, theme)."""
+        self._cache.clear()
+        self._current.clear()
 
 
 MERGE_GAP = 6  # a cursor move and a colour cost more than re-sending a few cells

@@ -1,0 +1,179 @@
+"""Textual's line decorator (`StylesCache`) with a fast path for a line view's content lines.
+
+Textual wraps each line a widget draws in its border, padding, outline, tint and opacity,
+and does it again for every line that changes: about 45 µs a line for a bordered view. The
+grid and the queue panel change ~60 lines a second, so that is a large share of the board's
+CPU. For their content lines the wrapping is always the same left and right border cells,
+so `LineStylesCache` learns those two cells from a line Textual decorated and reuses them
+for as long as everything that shapes them (border, colours, sizes, effects) stays the
+same; that is checked once per render of the widget, not once per line.
+Anything else — top and bottom borders, padding, outline, tint, opacity, hatch — goes the
+ordinary way. `tests/ui/test_line_styles.py` checks that both ways draw the same strips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from rich.terminal_theme import TerminalTheme
+from textual._ansi_theme import DEFAULT_TERMINAL_THEME
+from textual._styles_cache import StylesCache
+from textual.color import Color
+from textual.content import Content
+from textual.filter import LineFilter
+from textual.geometry import Region, Size, Spacing
+from textual.strip import Strip
+from textual.style import Style
+
+if TYPE_CHECKING:
+    from textual._styles_cache import RenderLineCallback
+    from textual.css.styles import StylesBase
+
+
+class LineStylesCache(StylesCache):
+    """A `StylesCache` that decorates plain content lines with learnt border cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._edges_key: Hashable = None
+        self._edges: tuple[Segment, Segment] | None = None
+
+    def render(
+        self,
+        styles: StylesBase,
+        size: Size,
+        base_background: Color,
+        background: Color,
+        render_content_line: RenderLineCallback,
+        filters: Sequence[LineFilter],
+        border_title: tuple[Content, Color, Color, Style] | None,
+        border_subtitle: tuple[Content, Color, Color, Style] | None,
+        content_size: Size | None = None,
+        padding: Spacing | None = None,
+        crop: Region | None = None,
+        opacity: float = 1.0,
+        ansi_theme: TerminalTheme = DEFAULT_TERMINAL_THEME,
+        native_ansi: bool = False,
+    ) -> list[Strip]:
+        """Render the widget's lines, checking once per render whether the edges still hold."""
+        key = _edges_key(
+            styles,
+            size,
+            size if content_size is None else content_size,
+            styles.padding if padding is None else padding,
+            base_background,
+            background,
+            opacity,
+        )
+        if key != self._edges_key:
+            self._edges_key = key
+            self._edges = None  # learnt again from the next content line decorated
+        return super().render(
+            styles,
+            size,
+            base_background,
+            background,
+            render_content_line,
+            filters,
+            border_title,
+            border_subtitle,
+            content_size,
+            padding,
+            crop,
+            opacity,
+            ansi_theme,
+            native_ansi,
+        )
+
+    def render_line(
+        self,
+        styles: StylesBase,
+        y: int,
+        size: Size,
+        content_size: Size,
+        padding: Spacing,
+        base_background: Color,
+        background: Color,
+        render_content_line: RenderLineCallback,
+        border_title: tuple[Content, Color, Color, Style] | None,
+        border_subtitle: tuple[Content, Color, Color, Style] | None,
+        opacity: float,
+        ansi_theme: TerminalTheme,
+        native_ansi: bool,
+    ) -> Strip:
+        """One decorated line: fast for content lines once the edges are known."""
+        gutter = styles.gutter
+        content_y = y - gutter.top
+        inside = 0 <= content_y < content_size.height and y < size.height - gutter.bottom
+        if inside and self._edges is not None:
+            left, right = self._edges
+            inner = self.get_inner_outer(base_background, background)[0].rich_style
+            line = render_content_line(content_y).adjust_cell_length(content_size.width, inner)
+            return Strip([left, *line, right], size.width)
+        strip = super().render_line(
+            styles,
+            y,
+            size,
+            content_size,
+            padding,
+            base_background,
+            background,
+            render_content_line,
+            border_title,
+            border_subtitle,
+            opacity,
+            ansi_theme,
+            native_ansi,
+        )
+        if inside:
+            self._edges = _learn_edges(styles, padding, opacity, strip)
+        return strip
+
+
+def _edges_key(
+    styles: StylesBase,
+    size: Size,
+    content_size: Size,
+    padding: Spacing,
+    base_background: Color,
+    background: Color,
+    opacity: float,
+) -> Hashable:
+    """Everything that shapes a content line's decoration."""
+    hatch = styles.hatch if styles.has_rule("hatch") else None
+    return (
+        styles.border,
+        styles.outline,
+        styles.tint,
+        styles.text_opacity,
+        hatch,
+        size,
+        content_size,
+        padding,
+        base_background,
+        background,
+        opacity,
+    )
+
+
+def _learn_edges(
+    styles: StylesBase, padding: Spacing, opacity: float, strip: Strip
+) -> tuple[Segment, Segment] | None:
+    """The left and right border cells of a decorated content line, when that is all
+    the decoration is; None when anything else (padding, effects) touched the line."""
+    if padding.left or padding.right or opacity != 1.0 or styles.text_opacity != 1.0:
+        return None
+    if styles.tint.a or (styles.has_rule("hatch") and styles.hatch != "none"):
+        return None
+    if any(edge for edge, _color in styles.outline):
+        return None
+    (_, _), (right_type, _), (_, _), (left_type, _) = styles.border
+    segments = list(strip)
+    if not left_type or not right_type or len(segments) < 2:
+        return None
+    left, right = segments[0], segments[-1]
+    if left.cell_length != 1 or right.cell_length != 1:
+        return None
+    return left, right
