@@ -21,6 +21,7 @@ from wallboard.ui.widgets.line_view import LineView, Span, fit, right
 TILE_WIDTH = 24
 COMPACT_WIDTH = 52
 TIMER_WIDTH = 8
+_REVERSE = Style(reverse=True)
 
 
 def timer_text(agent: AgentView, now: float) -> str:
@@ -58,7 +59,10 @@ class AgentGrid(LineView):
         self.show_cursor = True
         self._styles: dict[str, Style] = {}
         self._plain = Style()
+        self._selected_plain = Style(reverse=True)
         self._dim = Style(dim=True)
+        self._geometry_key: tuple[int, bool] = (0, False)
+        self._geometry = (TILE_WIDTH, 1, 2)
 
     # --- data in ------------------------------------------------------------------------
     def set_agents(self, agents: list[AgentView]) -> None:
@@ -77,6 +81,7 @@ class AgentGrid(LineView):
         """Use a theme's state styles."""
         self._styles = styles
         self._plain = base
+        self._selected_plain = base + _REVERSE
         self._dim = base + Style(dim=True)
         self.redraw_all()
 
@@ -93,50 +98,64 @@ class AgentGrid(LineView):
         return self.agents[self.selected] if 0 <= self.selected < len(self.agents) else None
 
     # --- layout -------------------------------------------------------------------------
+    def geometry(self) -> tuple[int, int, int]:
+        """Cells per agent across (gap included), agents per row, lines per row.
+
+        Read for every line on every tick, so it is worked out only when the width or the
+        layout changes.
+        """
+        key = (self.line_width, self.compact)
+        if key != self._geometry_key:
+            width, compact = key
+            cell = min(COMPACT_WIDTH if compact else TILE_WIDTH, width)
+            self._geometry = (cell, max(1, width // cell), 1 if compact else 2)
+            self._geometry_key = key
+        return self._geometry
+
     @property
     def cell_width(self) -> int:
         """Cells per agent across, gap included."""
-        wanted = COMPACT_WIDTH if self.compact else TILE_WIDTH
-        return min(wanted, self.line_width)
+        return self.geometry()[0]
 
     @property
     def per_row(self) -> int:
         """Agents side by side."""
-        return max(1, self.line_width // self.cell_width)
+        return self.geometry()[1]
 
     @property
     def lines_per_row(self) -> int:
         """Lines per row of agents."""
-        return 1 if self.compact else 2
+        return self.geometry()[2]
 
     def line_count(self) -> int:
         """Lines needed for every agent."""
-        rows = -(-len(self.agents) // self.per_row)
-        return rows * self.lines_per_row
+        _, per_row, lines_per_row = self.geometry()
+        return -(-len(self.agents) // per_row) * lines_per_row
 
     def _row_agents(self, index: int) -> tuple[int, list[AgentView]]:
-        row = index // self.lines_per_row
-        start = row * self.per_row
-        return start, self.agents[start : start + self.per_row]
+        _, per_row, lines_per_row = self.geometry()
+        start = (index // lines_per_row) * per_row
+        return start, self.agents[start : start + per_row]
 
     # --- drawing ------------------------------------------------------------------------
     def line_spans(self, index: int) -> tuple[Span, ...]:
         """Per agent on this line: its text, and (bottom or compact line) its timer apart."""
+        cell, _, lines_per_row = self.geometry()
         start, agents = self._row_agents(index)
-        part = index % self.lines_per_row
-        cell = self.cell_width
         inner = cell - 1
         cursor = self.selected - start if self.show_cursor else -1
-        now = self.now
         spans: list[Span] = []
+        if index % lines_per_row == 0 and not self.compact:
+            for offset, agent in enumerate(agents):
+                key = (agent.name, agent.style, agent.word, offset == cursor)
+                spans.append((offset * cell, inner, key))
+            return tuple(spans)
+        now = self.now
+        # The timer is the last TIMER_WIDTH cells (tiles keep one blank after it).
+        timer_x = inner - TIMER_WIDTH - (0 if self.compact else 1)
         for offset, agent in enumerate(agents):
             x = offset * cell
             selected = offset == cursor
-            if part == 0 and not self.compact:
-                spans.append((x, inner, (agent.name, agent.style, agent.word, selected)))
-                continue
-            # The timer is the last TIMER_WIDTH cells (tiles keep one blank after it).
-            timer_x = inner - TIMER_WIDTH - (0 if self.compact else 1)
             identity = (agent.username, agent.name, agent.style, agent.word, agent.call_count)
             spans.append((x, timer_x, (identity, selected)))
             spans.append((x + timer_x, inner - timer_x, (timer_text(agent, now), selected)))
@@ -144,11 +163,18 @@ class AgentGrid(LineView):
 
     def build_line(self, index: int, width: int) -> list[Segment]:
         """Draw one line of tiles or compact entries."""
+        cell, _, lines_per_row = self.geometry()
         start, agents = self._row_agents(index)
-        part = index % self.lines_per_row
-        segments: list[Segment] = []
-        cell = self.cell_width
+        part = index % lines_per_row
         inner = cell - 1
+        cursor = self.selected - start
+        if part == 1 and not (self.show_cursor and 0 <= cursor < len(agents)):
+            # A tiles' bottom line without the cursor is one style throughout: one segment.
+            gap = " " * (cell - inner)
+            text = "".join(self._tile_bottom_text(agent, inner) + gap for agent in agents)
+            padding = " " * max(0, width - cell * len(agents))
+            return [Segment(text + padding, self._plain)]
+        segments: list[Segment] = []
         for offset, agent in enumerate(agents):
             selected = self.show_cursor and start + offset == self.selected
             state_style = self._styles.get(agent.style, self._plain)
@@ -173,14 +199,16 @@ class AgentGrid(LineView):
             style = style + Style(bold=True, underline=True)
         return [Segment(fit(text, inner), style)]
 
-    def _tile_bottom(self, agent: AgentView, inner: int, selected: bool) -> list[Segment]:
+    def _tile_bottom_text(self, agent: AgentView, inner: int) -> str:
         calls = f"×{agent.call_count}" if agent.call_count > 1 else ""
         sip = fit(" " + plain(agent.username, 40), inner - 13)
-        tail = f" {right(calls, 2)} {right(timer_text(agent, self.now), TIMER_WIDTH)} "
-        base = self._plain + Style(reverse=True) if selected else self._plain
+        return f"{sip} {right(calls, 2)} {right(timer_text(agent, self.now), TIMER_WIDTH)} "
+
+    def _tile_bottom(self, agent: AgentView, inner: int, selected: bool) -> list[Segment]:
+        base = self._selected_plain if selected else self._plain
         # One style for the whole line: this line ticks every second, and every change of
         # style costs bytes on the wire (the coloured line above carries the emphasis).
-        return [Segment(sip + tail, base)]
+        return [Segment(self._tile_bottom_text(agent, inner), base)]
 
     def _compact_cell(
         self, agent: AgentView, inner: int, style: Style, selected: bool
@@ -192,7 +220,7 @@ class AgentGrid(LineView):
             f" {fit(agent.name, name_width)} {fit(plain(agent.username, 40), 10)} "
             f"{right(calls, 2)} {right(timer_text(agent, self.now), TIMER_WIDTH)}"
         )
-        base = self._plain + Style(reverse=True) if selected else self._plain
+        base = self._selected_plain if selected else self._plain
         return [Segment(word, style), Segment(fit(rest, inner - len(word)), base)]
 
     # --- moving about ------------------------------------------------------------------

@@ -20,6 +20,8 @@ from wallboard.core.durations import format_duration
 from wallboard.ui.widgets.line_view import LineView, Span, fit, right
 
 WAIT_WIDTH = 9  # the wait, right-aligned in 8 cells, and a blank
+# Built once: a queue line is drawn for every caller on every tick.
+_BOLD, _DIM, _REVERSE = Style(bold=True), Style(dim=True), Style(reverse=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +122,15 @@ class QueuePanel(LineView):
         """A queue heading or a caller line."""
         line = self._lines[index]
         selected = self.show_cursor and index == self.selected
-        base = self._plain + Style(reverse=True) if selected else self._plain
+        base = self._plain + _REVERSE if selected else self._plain
         if line.caller is None:
             queue = line.queue
             wait, level = self._wait(queue.oldest_join_utc)
             count = f"{len(queue.callers)} waiting"
             head = f"{fit(queue.name, max(1, width - 22))} {right(count, 11)} "
-            style = self._styles.get(level, base) if queue.callers else base + Style(dim=True)
+            style = self._styles.get(level, base) if queue.callers else base + _DIM
             return [
-                Segment(fit(head, width - WAIT_WIDTH), base + Style(bold=True)),
+                Segment(fit(head, width - WAIT_WIDTH), base + _BOLD),
                 Segment(
                     right(wait, WAIT_WIDTH - 1) + " ", (base + style) if queue.callers else base
                 ),
