@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 import time
@@ -418,6 +419,36 @@ def test_sort_by_state_puts_calls_first_and_logged_out_last():
         "Gil",
         "Anna",
     ]
+
+
+# The key joins its parts with NUL; names are cleaned of control characters, and a NUL
+# in a SIP id could at worst swap two agents of the same name.
+NO_NUL = st.characters(blacklist_characters="\x00")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(STYLE_KEYS),
+            st.integers(0, 9),
+            st.text(NO_NUL, max_size=6),  # names, prefixes of each other included
+            st.text(NO_NUL, min_size=1, max_size=4),
+        ),
+        max_size=30,
+    )
+)
+def test_the_state_sort_key_orders_as_rank_style_name_then_sip_id(rows):
+    """The one-string sort key is only a faster spelling of the tuple order."""
+    template = _grid_board().agents[0]
+    views = [
+        dataclasses.replace(template, style=style, rank=rank, sort_name=name, username=sip)
+        for style, rank, name, sip in rows
+    ]
+    ordered = arrange(views, sort=SortOrder.STATE)
+    assert [(v.rank, v.style, v.sort_name, v.username) for v in ordered] == sorted(
+        (v.rank, v.style, v.sort_name, v.username) for v in views
+    )
 
 
 def test_sort_by_name_ignores_case():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from operator import attrgetter
 
 from wallboard.core.board import AgentView
 
@@ -41,5 +42,5 @@ def arrange(
     elif sort is SortOrder.TIME:
         chosen.sort(key=lambda a: (a.since_utc, a.sort_name, a.username))
     else:
-        chosen.sort(key=lambda a: (a.rank, a.style, a.sort_name, a.username))
+        chosen.sort(key=attrgetter("state_key"))  # (rank, style, sort_name, username)
     return chosen

@@ -8,7 +8,7 @@ state) and derives everything else from the latest snapshot. Time comes in as `n
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from wallboard.api.models import STATUS_LOGOUT, CallState, Extension, Queue, QueueCaller
@@ -61,6 +61,15 @@ class AgentView:
     logged_out: bool
     extension: Extension
     sort_name: str = ""  # the name case-folded once, for sorting thousands each poll
+    # The sort-by-state key as one string (rank, style, name, SIP id, in that order), made
+    # once per view: thousands of string comparisons are 3-4x faster than of tuples. NUL
+    # separates the parts: names are cleaned of it, and in a SIP id it could at worst swap
+    # two agents of the same name.
+    state_key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = f"{max(0, self.rank):05d}\x00{self.style}\x00{self.sort_name}\x00{self.username}"
+        object.__setattr__(self, "state_key", key)
 
     @property
     def search_text(self) -> str:

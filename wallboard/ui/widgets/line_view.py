@@ -167,6 +167,10 @@ class LineView(ScrollView, can_focus=True):
 
     def tick(self, now: float) -> None:
         """The clock moved: redraw the spans whose timers now read differently."""
+        if now == self.now:
+            # Every change of data already went through `refresh_changed`; only time is
+            # left, and it did not move (the app redraws after new data at the same time).
+            return
         self.now = now
         self.refresh_changed()
 
