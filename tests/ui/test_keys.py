@@ -9,12 +9,14 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Digits, Footer, Input
 from ui_support import (
     HEBREW_NAME,
     HOSTILE_NAME,
     SOURCE_NAME,
+    FixedSource,
     fixed_extensions,
     fixed_queues,
     make_snapshot,
@@ -24,7 +26,7 @@ from ui_support import (
     view_lines,
 )
 
-from wallboard.ui.app import WallboardApp
+from wallboard.ui.app import BoardOptions, WallboardApp
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane
@@ -878,6 +880,59 @@ async def test_timers_step_one_second_per_tick_when_polls_land_between_ticks(
         app.tick()  # 38 s
         await pilot.pause()
         assert timer(app, "SIP1006") == "0:07"
+
+
+async def test_a_poll_just_before_a_tick_is_drawn_at_the_ticks_time_and_the_tick_redraws_nothing(
+    board_app, clock
+) -> None:
+    """Polls are steered to answer just before a tick: the two are one redraw, not two."""
+    app = board_app()
+    async with running(app) as pilot:
+        clock.advance(30)
+        app.tick()  # ticks on whole seconds
+        clock.advance(0.3)
+        exts = fixed_extensions()
+        exts[5]["onlineUserStatus"] = 7  # Frank's break, seen at 30.3 s
+        app.show_snapshot(make_snapshot(clock, exts))
+        for _ in range(5):
+            clock.advance(0.7 if _ == 0 else 1)
+            app.tick()  # 31 .. 35 s
+        await pilot.pause()
+        assert timer(app, "SIP1006") == "0:04"
+        clock.advance(0.85)
+        app.show_snapshot(make_snapshot(clock, exts))  # a poll at 35.85 s
+        await pilot.pause()
+        assert timer(app, "SIP1006") == "0:05"  # drawn at the 36 s tick's time
+        redraws = []
+        for view in (grid(app), queues(app)):
+            view.refresh_changed = lambda view=view: redraws.append(view)  # type: ignore[method-assign]
+        clock.advance(0.17)
+        app.tick()  # 36 s, a little late
+        assert redraws == []  # the poll drew this second already
+        del grid(app).refresh_changed, queues(app).refresh_changed
+        clock.advance(0.98)
+        app.tick()  # 37 s
+        await pilot.pause()
+        assert timer(app, "SIP1006") == "0:06"
+        assert "08:00:37" in health(app)
+
+
+async def test_the_poller_is_steered_to_answer_just_before_a_tick(board_app, clock) -> None:
+    app = board_app()  # it ticked once on mount: ticks fall on whole seconds from then
+    async with running(app):
+        origin = clock.now()
+        for offset, expected in [(10.5, 0.38), (10.95, -0.07), (11.1, -0.22), (11.88, 0.0)]:
+            clock.advance(origin + offset - clock.now())
+            assert app._poll_phase_shift() == pytest.approx(expected, abs=1e-6)
+
+
+def test_polls_are_steered_only_when_they_keep_a_phase_against_the_tick(clock) -> None:
+    def aligns(**options) -> bool:
+        return WallboardApp(FixedSource(), clock, BoardOptions(**options))._aligns_polls()
+
+    assert aligns(interval_s=2.0)
+    assert not aligns(interval_s=2.5)  # the answers' phase would move every poll
+    assert not aligns(interval_s=2.0, ticks=False)
 
 
 async def test_timers_step_one_second_per_tick_with_jittery_ticks_half_a_second_off_polls(

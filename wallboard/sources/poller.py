@@ -1,8 +1,10 @@
 """The poll loop: one poll at a time, on a steady cadence, backing off on failure.
 
 The next poll starts `interval - elapsed` after the last one began, so a slow answer does
-not stretch the cadence and two polls are never in flight. After a failure the delay grows
-exponentially with jitter (bounded); the first success returns to the normal interval.
+not stretch the cadence and two polls are never in flight. An optional `align` hook may
+move a poll by up to a quarter of the interval (the board uses it to have answers land just
+before its 1 Hz tick). After a failure the delay grows exponentially with jitter (bounded);
+the first success returns to the normal interval.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Poller:
         on_failure: Callable[[PollError, float], None],
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        align: Callable[[], float] | None = None,
     ) -> None:
         self.source = source
         self.clock = clock
@@ -50,6 +53,7 @@ class Poller:
         self._rng = rng or random.Random()
         self._wake = asyncio.Event()
         self._sleep = sleep
+        self._align = align  # after a success: seconds to start the next poll later (or sooner)
         self.failures = 0
         self._auth_failures = 0
 
@@ -75,7 +79,11 @@ class Poller:
         self.failures = 0
         self._auth_failures = 0
         self._on_snapshot(snapshot)
-        return max(0.0, self.interval_s - (self.clock.monotonic() - began))
+        delay = self.interval_s - (self.clock.monotonic() - began)
+        if self._align is not None:
+            limit = self.interval_s / 4
+            delay += max(-limit, min(limit, self._align()))
+        return max(0.0, delay)
 
     def _failed(self, error: PollError) -> float:
         self.failures += 1

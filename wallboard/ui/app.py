@@ -8,6 +8,7 @@ clock; widgets redraw only what changed.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import sys
 from dataclasses import dataclass, field
@@ -48,6 +49,10 @@ from wallboard.ui.widgets.totals import TotalsBar
 NARROW_WIDTH = 100
 WALL_PAGE_SECONDS = 8
 TICK_GRID_FOLLOW = 0.1  # how much of a tick's distance from the grid moves the grid
+# New data this close before a tick is drawn at the tick's time: one frame, not two.
+EARLY_TICK_S = 0.25
+# Polls are steered to answer this long before a tick (half the window: room for jitter).
+POLL_LEAD_S = 0.12
 
 
 @dataclass
@@ -114,6 +119,7 @@ class WallboardApp(App[int]):
         self._ticks = 0
         self._tick_origin: float | None = None
         self._timer_now = 0.0
+        self._drawn_early: float | None = None  # a tick's time that new data drew early
         self._wall_page = 0
         self._wait_styles: dict[WaitLevel, Style] = {}
         self.metrics = FrameMetrics()
@@ -166,6 +172,7 @@ class WallboardApp(App[int]):
             on_snapshot=lambda snap: self.post_message(SnapshotArrived(snap)),
             on_failure=lambda error, delay: self.post_message(PollFailed(error, delay)),
             rng=random.Random(),
+            align=self._poll_phase_shift if self._aligns_polls() else None,
         )
         await self._poller.run()
 
@@ -243,17 +250,46 @@ class WallboardApp(App[int]):
         reads its place on the grid of the interval timer's ticks, not the moment it ran.
         The grid is anchored at the first tick and follows slow drift (the wall clock
         against the timer's monotonic one) by a tenth of each tick's error, so one late
-        tick barely moves it.
+        tick barely moves it. New data within `EARLY_TICK_S` of the next tick is drawn at
+        that tick's time (polls are steered to land there, `_poll_phase_shift`), so the
+        poll and the tick cost one redraw, not two.
         """
         if advance:
             if self._tick_origin is None:
                 self._tick_origin = now
             steps = round(now - self._tick_origin)
             self._tick_origin += (now - self._tick_origin - steps) * TICK_GRID_FOLLOW
-            self._timer_now = self._tick_origin + steps
+            tick_time = self._tick_origin + steps
+            early, self._drawn_early = self._drawn_early, None
+            if early is None or abs(tick_time - early) >= 0.5:
+                # Not the second new data had drawn early: every timer moves. (When it is,
+                # the time stays exactly as drawn, so the views find nothing to redraw.)
+                self._timer_now = tick_time
         elif self._tick_origin is None:
             self._timer_now = now  # no tick yet: read the time itself
+        else:
+            # Data just before a tick is drawn at the tick's time: the tick then finds its
+            # timers drawn already, and the screen changes once instead of twice.
+            upcoming = self._tick_origin + math.floor(now - self._tick_origin) + 1
+            if upcoming - now <= EARLY_TICK_S and upcoming > self._timer_now:
+                self._timer_now = self._drawn_early = upcoming
         return self._timer_now
+
+    def _aligns_polls(self) -> bool:
+        """Polls can keep a phase against the 1 Hz tick when they come every whole second."""
+        return self.options.ticks and float(self.options.interval_s).is_integer()
+
+    def _poll_phase_shift(self) -> float:
+        """How much later (negative: sooner) the next poll should start so that its answer
+        lands `POLL_LEAD_S` before a tick, where it is drawn with the tick (`_timer_time`).
+
+        Called as an answer arrives; the poller bounds the shift to a quarter interval.
+        """
+        if self._tick_origin is None:
+            return 0.0
+        to_tick = (self._tick_origin - self.clock.now()) % 1.0
+        shift = to_tick - POLL_LEAD_S
+        return shift - 1.0 if shift > 0.5 else shift
 
     def tick(self, advance: bool = True) -> None:
         """Redraw every timer for the current time; once a second, and after new data."""
