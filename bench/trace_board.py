@@ -90,7 +90,9 @@ def install(path: str) -> None:
 
     _wrap(client.ActiveCallsClient, "fetch", "fetch")
     _wrap(client, "_decode", "json_decode")
-    _wrap(client, "parse_extensions", "parse_extensions")
+    _wrap(client, "parse_extensions", "parse_extensions")  # answers that cannot be cut
+    _wrap(client, "_open", "open_answers")  # cut (or decode) and check the envelopes
+    _wrap(client, "parse_extension_pieces", "parse_pieces")
     _wrap(client, "parse_queues", "parse_queues")
     _wrap(api_source, "build_snapshot", "build_snapshot")
     _wrap(app.WallboardApp, "show_snapshot", "show_snapshot")
@@ -157,8 +159,9 @@ def report(path: Path) -> str:
 
         row = {"total": poll["ms"]}
         for name in (
-            "json_decode", "parse_extensions", "parse_queues", "build_snapshot",
-            "show_snapshot", "board_apply", "rearrange", "grid_set_agents", "queues_set",
+            "open_answers", "json_decode", "parse_pieces", "parse_extensions", "parse_queues",
+            "build_snapshot", "show_snapshot", "board_apply", "rearrange", "grid_set_agents",
+            "queues_set",
             "tick", "frame", "display", "render_line", "gc0", "gc1", "gc2",
         ):  # fmt: skip
             found = within(name)

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from rich.text import Text
-from textual.widgets import Static
 
 from wallboard.core.health import Health
 from wallboard.core.text import plain
+from wallboard.ui.widgets.text_lines import TextLines
 
 
 def source_label(source: str) -> str:
@@ -46,17 +46,11 @@ def health_text(health: Health, now: float, suspicious: str | None, local_tz: bo
     return " · ".join(parts)
 
 
-class HealthLine(Static):
+class HealthLine(TextLines):
     """One line at the bottom saying how fresh and how healthy the feed is."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
-        self._text = ""
 
     def show(self, text: str, failing: bool) -> None:
         """Update the line when its text changed."""
         if failing != self.has_class("-failing"):
             self.set_class(failing, "-failing")
-        if text != self._text:
-            self._text = text
-            self.update(Text(text, no_wrap=True, overflow="ellipsis"), layout=False)
+        self.show_lines(Text(text))

@@ -13,6 +13,7 @@ from textual.widgets import Digits, Label, Static
 
 from wallboard.core.board import Totals
 from wallboard.core.durations import format_duration
+from wallboard.ui.widgets.text_lines import TextLines
 
 # (label, how to read the figure from the totals) for the big wall-mode cards.
 BIG_FIGURES = (
@@ -73,7 +74,7 @@ class TotalsBar(Vertical):
     def compose(self) -> ComposeResult:
         """The banner, the text totals and the wall-mode big figures."""
         yield Static("", id="stale-banner")
-        yield Static("", id="totals-text")
+        yield TextLines(id="totals-text")
         with Horizontal(id="totals-big"):
             for label, key in BIG_FIGURES:
                 with Vertical(classes="big-card", id=f"card-{key}"):
@@ -96,28 +97,25 @@ class TotalsBar(Vertical):
                 f"Logged in {values['logged_in']}   Available {values['available']}   "
                 f"Ringing {values['ringing']}   Dialling {values['dialing']}   "
                 f"Talking {values['talking']}   On hold {values['hold']}   "
-                f"Away {values['away']}   Logged out {values['logged_out']}\n"
-                f"Waiting {values['waiting']}   Longest wait "
+                f"Away {values['away']}   Logged out {values['logged_out']}"
             )
+            second = f"Waiting {values['waiting']}   Longest wait "
         else:  # 80 columns: the same figures, shorter words
             first = (
                 f"In {values['logged_in']}  Avail {values['available']}  "
                 f"Ring {values['ringing']}  Dial {values['dialing']}  "
                 f"Talk {values['talking']}  Hold {values['hold']}  "
-                f"Away {values['away']}  Out {values['logged_out']}\n"
-                f"Waiting {values['waiting']}  Longest "
+                f"Away {values['away']}  Out {values['logged_out']}"
             )
+            second = f"Waiting {values['waiting']}  Longest "
         rest = f"   │ Away: {away}" if away else ""
-        key = (first, values["longest"], rest, level_class)
+        key = (first, second, values["longest"], rest, level_class)
         if key != self._text:
             self._text = key
-            text = Text(first)
-            text.append(values["longest"], wait_style)
-            text.append(rest)
-            # Fixed height: no layout pass (it would redraw the whole screen).
-            text.no_wrap = True
-            text.overflow = "ellipsis"  # a long "Away:" list ends in "…", not mid-word
-            self.query_one("#totals-text", Static).update(text, layout=False)
+            waits = Text(second)
+            waits.append(values["longest"], wait_style)
+            waits.append(rest)  # a long "Away:" list ends in "…" at the edge
+            self.query_one("#totals-text", TextLines).show_lines(Text(first), waits)
         # The big figures show in wall mode only; updating hidden ones costs a layout pass
         # of the whole screen whenever a figure's width changes.
         wall = self.screen.has_class("-wall")

@@ -1,0 +1,53 @@
+"""`TextLines`: rows of plain text, cut at the width, redrawn only where they changed."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+
+from wallboard.ui.widgets.text_lines import TextLines
+
+
+class Lines(App[None]):
+    CSS = "TextLines { height: 2; width: 20; }"
+
+    def compose(self) -> ComposeResult:
+        yield TextLines()
+
+
+async def test_rows_are_cut_with_an_ellipsis_and_markup_is_plain_text() -> None:
+    app = Lines()
+    async with app.run_test(size=(40, 5)) as pilot:
+        lines = app.query_one(TextLines)
+        lines.show_lines(Text("[bold]not markup[/] and more"), Text("שלום 電話番号 wide text"))
+        await pilot.pause()
+        first, second = lines.render_line(0), lines.render_line(1)
+        assert first.text == "[bold]not markup[/]…"
+        assert first.cell_length == second.cell_length == 20
+        assert second.text.startswith("שלום 電話番号")
+        assert second.text.endswith("…")
+        assert lines.content == "[bold]not markup[/] and more\nשלום 電話番号 wide text"
+
+
+async def test_only_changed_rows_are_redrawn_and_styled_spans_survive() -> None:
+    app = Lines()
+    async with app.run_test(size=(40, 5)) as pilot:
+        lines = app.query_one(TextLines)
+        wait = Text("Longest ")
+        wait.append("4:00", Style(color="red"))
+        lines.show_lines(Text("Logged in 15"), wait)
+        await pilot.pause()
+        refreshed: list[tuple[Region, ...]] = []
+        original = lines.refresh
+        lines.refresh = lambda *regions, **kw: refreshed.append(regions) or original(*regions, **kw)  # type: ignore[method-assign]
+        lines.show_lines(Text("Logged in 15"), wait)  # the same: nothing to do
+        assert refreshed == []
+        later = Text("Longest ")
+        later.append("4:01", Style(color="red"))
+        lines.show_lines(Text("Logged in 15"), later)
+        assert refreshed == [(Region(0, 1, 20, 1),)]
+        await pilot.pause()
+        timer = [seg for seg in lines.render_line(1) if seg.text == "4:01"]
+        assert timer and timer[0].style is not None and timer[0].style.color.name == "red"
