@@ -803,6 +803,23 @@ async def test_small_terminal_stacks_queues_and_scrolls_to_selection(board_app) 
 
 
 # --- time, staleness and odd answers --------------------------------------------------------
+@pytest.mark.parametrize("compact", [False, True])
+async def test_a_second_call_shows_on_the_tile_at_the_next_poll(board_app, clock, compact) -> None:
+    app = board_app(compact=compact)
+    async with running(app) as pilot:
+        assert "×" not in tile(app, "SIP1003")
+        exts = fixed_extensions()
+        carol = next(ext for ext in exts if ext["username"] == "SIP1003")
+        carol["calls"] = carol["calls"] + [dict(carol["calls"][0], ivrid="second")]
+        clock.advance(2)
+        app.show_snapshot(make_snapshot(clock, exts))
+        await pilot.pause()
+        assert "×2" in tile(app, "SIP1003")
+        app.show_snapshot(make_snapshot(clock))  # and back to one call
+        await pilot.pause()
+        assert "×" not in tile(app, "SIP1003")
+
+
 async def test_timers_tick_with_the_clock(board_app, clock) -> None:
     app = board_app()
     async with running(app) as pilot:

@@ -61,6 +61,7 @@ class AgentGrid(LineView):
         self._plain = Style()
         self._selected_plain = Style(reverse=True)
         self._dim = Style(dim=True)
+        self._fixed: dict[int, tuple[AgentView, tuple[str, int], str]] = {}
         self._geometry_key: tuple[int, bool] = (0, False)
         self._geometry = (TILE_WIDTH, 1, 2)
 
@@ -69,6 +70,8 @@ class AgentGrid(LineView):
         """Show `agents` (already arranged), keeping the same agent selected."""
         chosen = self.selected_agent
         self.agents = agents
+        if len(self._fixed) > 2 * len(agents) + 64:
+            self._fixed.clear()  # views of agents gone or changed: bounded by the agents
         if chosen is not None:
             for index, agent in enumerate(agents):
                 if agent.username == chosen.username:
@@ -199,10 +202,26 @@ class AgentGrid(LineView):
             style = style + Style(bold=True, underline=True)
         return [Segment(fit(text, inner), style)]
 
+    def _fixed_text(self, agent: AgentView, layout: str, inner: int) -> str:
+        """The part of an agent's timer line that does not tick, made once per agent view
+        (views are reused while an agent does not change; the line is drawn every second).
+        """
+        entry = self._fixed.get(id(agent))
+        if entry is not None and entry[0] is agent and entry[1] == (layout, inner):
+            return entry[2]
+        calls = right(f"×{agent.call_count}" if agent.call_count > 1 else "", 2)
+        if layout == "tile":
+            text = f"{fit(' ' + plain(agent.username, 40), inner - 13)} {calls} "
+        else:
+            name = fit(agent.name, max(4, inner - 31))
+            text = f" {name} {fit(plain(agent.username, 40), 10)} {calls} "
+        # Holding the view keeps its id from being reused while the entry exists.
+        self._fixed[id(agent)] = (agent, (layout, inner), text)
+        return text
+
     def _tile_bottom_text(self, agent: AgentView, inner: int) -> str:
-        calls = f"×{agent.call_count}" if agent.call_count > 1 else ""
-        sip = fit(" " + plain(agent.username, 40), inner - 13)
-        return f"{sip} {right(calls, 2)} {right(timer_text(agent, self.now), TIMER_WIDTH)} "
+        timer = right(timer_text(agent, self.now), TIMER_WIDTH)
+        return f"{self._fixed_text(agent, 'tile', inner)}{timer} "
 
     def _tile_bottom(self, agent: AgentView, inner: int, selected: bool) -> list[Segment]:
         base = self._selected_plain if selected else self._plain
@@ -213,15 +232,14 @@ class AgentGrid(LineView):
     def _compact_cell(
         self, agent: AgentView, inner: int, style: Style, selected: bool
     ) -> list[Segment]:
-        name_width = max(4, inner - 31)
-        calls = f"×{agent.call_count}" if agent.call_count > 1 else ""
         word = f" {fit(agent.word, 5)} "
-        rest = (
-            f" {fit(agent.name, name_width)} {fit(plain(agent.username, 40), 10)} "
-            f"{right(calls, 2)} {right(timer_text(agent, self.now), TIMER_WIDTH)}"
+        rest = self._fixed_text(agent, "compact", inner) + right(
+            timer_text(agent, self.now), TIMER_WIDTH
         )
+        if inner < 35:  # too narrow for the name's 4 cells: cut (otherwise exact already)
+            rest = fit(rest, inner - len(word))
         base = self._selected_plain if selected else self._plain
-        return [Segment(word, style), Segment(fit(rest, inner - len(word)), base)]
+        return [Segment(word, style), Segment(rest, base)]
 
     # --- moving about ------------------------------------------------------------------
     def action_move(self, dx: int, dy: int) -> None:

@@ -241,20 +241,24 @@ def cell_runs(old: Strip, new: Strip) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     x = 0
     for before, after in zip(old_segments, new_segments, strict=True):
-        size = cell_len(after.text)
-        if cell_len(before.text) != size:
+        a, b = before.text, after.text
+        # Called for every changed line on every tick: ASCII text needs no width table.
+        size = len(b) if b.isascii() else cell_len(b)
+        same_style = before.style is after.style or before.style == after.style
+        if a == b and same_style and before.control == after.control:
+            x += size
+            continue
+        if (len(a) if a.isascii() else cell_len(a)) != size:
             return [(0, width)]
-        if before != after:
-            a, b = before.text, after.text
-            if before.style == after.style and a.isascii() and b.isascii():
-                first = next(i for i in range(size) if a[i] != b[i])
-                last = next(i for i in range(size - 1, -1, -1) if a[i] != b[i])
-                run = (x + first, x + last + 1)
-            else:
-                run = (x, x + size)
-            if runs and run[0] - runs[-1][1] <= MERGE_GAP:
-                runs[-1] = (runs[-1][0], run[1])
-            else:
-                runs.append(run)
+        if same_style and a != b and a.isascii() and b.isascii():
+            first = next(i for i in range(size) if a[i] != b[i])
+            last = next(i for i in range(size - 1, -1, -1) if a[i] != b[i])
+            run = (x + first, x + last + 1)
+        else:
+            run = (x, x + size)
+        if runs and run[0] - runs[-1][1] <= MERGE_GAP:
+            runs[-1] = (runs[-1][0], run[1])
+        else:
+            runs.append(run)
         x += size
     return runs
