@@ -194,6 +194,11 @@ class WallboardApp(App[int]):
             )
             return
         self.health = self.health.succeeded(now, snapshot.latency_s, len(snapshot.skipped))
+        # The time the new data is drawn at, set before it is drawn: when it is the coming
+        # tick's (`_timer_time`), each line is redrawn once, not for the data then the time.
+        shown = self._timer_time(now, advance=False)
+        self.query_one(AgentGrid).set_time(shown)
+        self.query_one(QueuePanel).set_time(shown)
         self._rearrange()
         self.query_one(QueuePanel).set_queues(self.board.queues)
         self._refresh_detail_target()

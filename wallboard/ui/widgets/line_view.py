@@ -165,6 +165,10 @@ class LineView(ScrollView, can_focus=True):
             self.refresh(*regions)
         return changed
 
+    def set_time(self, now: float) -> None:
+        """Set the time timers read without redrawing: the caller redraws right after."""
+        self.now = now
+
     def tick(self, now: float) -> None:
         """The clock moved: redraw the spans whose timers now read differently."""
         if now == self.now:
