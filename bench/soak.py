@@ -150,7 +150,10 @@ def _sample(
         agents=len(app.board.agents),
         waiting=app.board.totals.waiting,
         tracked=len(app.board._tracked),
-        ext_memo=len(client._extensions_memo.items) + len(client._extensions_memo.next_items),
+        # Both readers of the extensions answer: by pieces (compact answers), or whole.
+        ext_memo=len(client._extension_pieces)
+        + len(client._extensions_memo.items)
+        + len(client._extensions_memo.next_items),
         queue_memo=len(client._queues_memo.items) + len(client._queues_memo.next_items),
         grid_cache=len(grid._cache),
         queue_cache=len(panel._cache),
