@@ -69,3 +69,9 @@ async def test_the_padded_detail_pane_is_decorated_the_ordinary_way(board_app) -
         pane = app.query_one(DetailPane)
         assert pane.display and pane.region.height > 0
         assert_same(pane, fast=False)  # padding: 0 1 is beyond the fast path
+
+
+def test_the_subclass_matches_this_textual_or_stands_aside() -> None:
+    from wallboard.ui.widgets import line_styles
+
+    assert line_styles.supported()  # the pinned Textual: the fast path is in use

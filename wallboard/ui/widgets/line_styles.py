@@ -9,10 +9,13 @@ for as long as everything that shapes them (border, colours, sizes, effects) sta
 same; that is checked once per render of the widget, not once per line.
 Anything else — top and bottom borders, padding, outline, tint, opacity, hatch — goes the
 ordinary way. `tests/ui/test_line_styles.py` checks that both ways draw the same strips.
+`StylesCache` is private to Textual: `supported()` checks the signatures this subclass
+overrides, and line views keep Textual's own cache on any other version.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
@@ -30,6 +33,30 @@ from textual.style import Style
 if TYPE_CHECKING:
     from textual._styles_cache import RenderLineCallback
     from textual.css.styles import StylesBase
+
+
+# The private signatures this subclass was written against (Textual 8.2).
+_RENDER = (
+    "self", "styles", "size", "base_background", "background", "render_content_line",
+    "filters", "border_title", "border_subtitle", "content_size", "padding", "crop",
+    "opacity", "ansi_theme", "native_ansi",
+)  # fmt: skip
+_RENDER_LINE = (
+    "self", "styles", "y", "size", "content_size", "padding", "base_background",
+    "background", "render_content_line", "border_title", "border_subtitle", "opacity",
+    "ansi_theme", "native_ansi",
+)  # fmt: skip
+
+
+def supported() -> bool:
+    """Whether this Textual's `StylesCache` has the methods this subclass overrides, as
+    written; if not, line views keep Textual's own (slower, never wrong)."""
+    try:
+        render = tuple(inspect.signature(StylesCache.render).parameters)
+        render_line = tuple(inspect.signature(StylesCache.render_line).parameters)
+    except (TypeError, ValueError):
+        return False
+    return render == _RENDER and render_line == _RENDER_LINE
 
 
 class LineStylesCache(StylesCache):
