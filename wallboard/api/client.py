@@ -211,7 +211,7 @@ def _open(endpoint: str, list_key: str, answer: tuple[bytes, str]) -> Any:
         try:
             envelope = orjson.loads(cut.envelope)
         except orjson.JSONDecodeError:
-            cut = None
+            pass  # the whole answer's reading below says what is wrong with it
         else:
             check_envelope(envelope, list_key)
             return cut
