@@ -15,6 +15,7 @@ overrides, and line views keep Textual's own cache on any other version.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
@@ -48,6 +49,7 @@ _RENDER_LINE = (
 )  # fmt: skip
 
 
+@functools.cache
 def supported() -> bool:
     """Whether this Textual's `StylesCache` has the methods this subclass overrides, as
     written; if not, line views keep Textual's own (slower, never wrong)."""
@@ -66,6 +68,7 @@ class LineStylesCache(StylesCache):
         super().__init__()
         self._edges_key: Hashable = None
         self._edges: tuple[Segment, Segment] | None = None
+        self._learnt = False  # edges looked for under the current key (found or not)
 
     def render(
         self,
@@ -97,6 +100,7 @@ class LineStylesCache(StylesCache):
         if key != self._edges_key:
             self._edges_key = key
             self._edges = None  # learnt again from the next content line decorated
+            self._learnt = False
         return super().render(
             styles,
             size,
@@ -154,8 +158,11 @@ class LineStylesCache(StylesCache):
             ansi_theme,
             native_ansi,
         )
-        if inside:
+        if inside and not self._learnt:
+            # Once per key: a view the fast path does not fit (padding, effects) is not
+            # examined again on every line.
             self._edges = _learn_edges(styles, padding, opacity, strip)
+            self._learnt = True
         return strip
 
 

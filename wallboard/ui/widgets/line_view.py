@@ -18,7 +18,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from wallboard.ui.widgets import line_styles
-from wallboard.ui.widgets.line_styles import LineStylesCache
 
 HEIGHT_STEP = 32
 
@@ -56,7 +55,7 @@ class LineView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         if line_styles.supported():
-            self._styles_cache = LineStylesCache()  # decorates changed lines cheaply
+            self._styles_cache = line_styles.LineStylesCache()  # decorates changed lines cheaply
         self.now = 0.0
         # Line index → (epoch, width, spans drawn, strip): what is on screen there.
         self._cache: dict[int, tuple[int, int, tuple[Span, ...], Strip]] = {}
