@@ -16,10 +16,11 @@ from textual.message import Message
 from wallboard.core.board import AgentView
 from wallboard.core.durations import format_duration
 from wallboard.core.text import plain
-from wallboard.ui.widgets.line_view import LineView, Span, fit, right
+from wallboard.ui.widgets.line_view import TEXT_SPAN, LineView, Span, fit, right
 
 TILE_WIDTH = 24
 COMPACT_WIDTH = 52
+COMPACT_FULL = 35  # inner cells a compact entry needs to be drawn uncut
 TIMER_WIDTH = 8
 _REVERSE = Style(reverse=True)
 
@@ -142,7 +143,12 @@ class AgentGrid(LineView):
 
     # --- drawing ------------------------------------------------------------------------
     def line_spans(self, index: int) -> tuple[Span, ...]:
-        """Per agent on this line: its text, and (bottom or compact line) its timer apart."""
+        """Per agent on this line: its text, and (bottom or compact line) its timer apart.
+
+        An agent's view is its own key: the board reuses it while the agent is unchanged
+        (compared by identity, at once), and a new view is equal only when every field
+        is, so it draws the same.
+        """
         cell, _, lines_per_row = self.geometry()
         start, agents = self._row_agents(index)
         inner = cell - 1
@@ -150,18 +156,22 @@ class AgentGrid(LineView):
         spans: list[Span] = []
         if index % lines_per_row == 0 and not self.compact:
             for offset, agent in enumerate(agents):
-                key = (agent.name, agent.style, agent.word, offset == cursor)
-                spans.append((offset * cell, inner, key))
+                spans.append((offset * cell, inner, (agent, offset == cursor)))
             return tuple(spans)
         now = self.now
         # The timer is the last TIMER_WIDTH cells (tiles keep one blank after it).
-        timer_x = inner - TIMER_WIDTH - (0 if self.compact else 1)
+        tail = "" if self.compact else " "
+        timer_x = inner - TIMER_WIDTH - len(tail)
+        # A text span (patched in place as it ticks) when the timer is drawn whole; a
+        # compact entry too narrow for its name has its end cut, timer included.
+        whole = not self.compact or inner >= COMPACT_FULL
         for offset, agent in enumerate(agents):
             x = offset * cell
             selected = offset == cursor
-            identity = (agent.username, agent.name, agent.style, agent.word, agent.call_count)
-            spans.append((x, timer_x, (identity, selected)))
-            spans.append((x + timer_x, inner - timer_x, (timer_text(agent, now), selected)))
+            spans.append((x, timer_x, (agent, selected)))
+            timer = right(timer_text(agent, now), TIMER_WIDTH)
+            key = (TEXT_SPAN, timer + tail, selected) if whole else (timer, selected)
+            spans.append((x + timer_x, inner - timer_x, key))
         return tuple(spans)
 
     def build_line(self, index: int, width: int) -> list[Segment]:
@@ -236,7 +246,7 @@ class AgentGrid(LineView):
         rest = self._fixed_text(agent, "compact", inner) + right(
             timer_text(agent, self.now), TIMER_WIDTH
         )
-        if inner < 35:  # too narrow for the name's 4 cells: cut (otherwise exact already)
+        if inner < COMPACT_FULL:  # too narrow for the name's 4 cells: cut (else exact)
             rest = fit(rest, inner - len(word))
         base = self._selected_plain if selected else self._plain
         return [Segment(word, style), Segment(rest, base)]

@@ -43,6 +43,13 @@ Span = tuple[int, int, Hashable]
 
 _BLANK: tuple[Span, ...] = ((0, 0, "blank"),)
 
+TEXT_SPAN = object()
+"""First item of a text span's key, `(TEXT_SPAN, cells, look)`: the span shows exactly
+`cells` (one character per cell), styled by `look` alone. When only the `cells` of text
+spans change (a timer ticked), the drawn line is patched in place, not drawn again.
+(A marker in a plain tuple, not a tuple subclass: spans are made for every line each tick.)
+"""
+
 
 class LineView(ScrollView, can_focus=True):
     """Base of the grid and the queue panel: a list of lines, some with ticking timers.
@@ -156,11 +163,16 @@ class LineView(ScrollView, can_focus=True):
             # Textual then sends just those cells.
             changed += 1
             width = self.line_width
-            strip = self._draw(index, width)
             old_strip = cached[3]
+            patched = patch_text_spans(old_strip, drawn, spans)
+            if patched is None:
+                strip = self._draw(index, width)
+                runs = cell_runs(old_strip, strip)
+            else:
+                strip, runs = patched
             self._cache[index] = (self._epoch, width, spans, strip)
             current[index] = strip
-            for x1, x2 in cell_runs(old_strip, strip):
+            for x1, x2 in runs:
                 regions.append(Region(x1, index - top, x2 - x1, 1))
         if regions:
             self.refresh(*regions)
@@ -234,6 +246,90 @@ class LineView(ScrollView, can_focus=True):
 
 
 MERGE_GAP = 6  # a cursor move and a colour cost more than re-sending a few cells
+
+
+def _single_cells(text: str) -> bool:
+    """Whether each character of `text` is one cell (so string and cell offsets agree)."""
+    return text.isascii() or cell_len(text) == len(text)
+
+
+def patch_text_spans(
+    strip: Strip, drawn: tuple[Span, ...], spans: tuple[Span, ...]
+) -> tuple[Strip, list[tuple[int, int]]] | None:
+    """`strip` (drawn for `drawn`) made to show `spans` by replacing the characters of
+    text spans, and the cell runs that changed; None when a full draw is needed.
+
+    Only text spans whose look stayed the same may differ: every cell then keeps its
+    style, so the result is exactly the strip a full draw would make, for a fraction of
+    the cost (the line is neither built nor merged nor compared again). Called for every
+    changed line on every tick, so it is written for speed.
+    """
+    edits: list[tuple[int, str]] = []  # (x, new text), left to right
+    runs: list[tuple[int, int]] = []
+    for before, after in zip(drawn, spans, strict=True):
+        old = before[2]
+        new = after[2]
+        if old == new:
+            continue
+        x = after[0]
+        width = after[1]
+        if (
+            type(old) is not tuple
+            or type(new) is not tuple
+            or not old
+            or not new
+            or old[0] is not TEXT_SPAN
+            or new[0] is not TEXT_SPAN
+            or old[2] != new[2]
+            or before[0] != x
+            or before[1] != width
+        ):
+            return None
+        a = old[1]
+        b = new[1]
+        if a == b:
+            continue  # the same cells under a key that compares differently
+        if len(a) != width or len(b) != width or not (_single_cells(a) and _single_cells(b)):
+            return None
+        first = 0
+        while a[first] == b[first]:
+            first += 1
+        last = width - 1
+        while a[last] == b[last]:
+            last -= 1
+        edits.append((x + first, b[first : last + 1]))
+        if runs and x + first - runs[-1][1] <= MERGE_GAP:
+            runs[-1] = (runs[-1][0], x + last + 1)
+        else:
+            runs.append((x + first, x + last + 1))
+    if not edits:
+        return strip, []
+    segments: list[Segment] = []
+    pending = 0  # the next edit to apply
+    count = len(edits)
+    x = 0
+    for segment in strip:
+        text = segment.text
+        end = x + (len(text) if text.isascii() else cell_len(text))
+        if pending < count and edits[pending][0] < end:
+            if not _single_cells(text):
+                return None
+            while pending < count and edits[pending][0] < end:
+                edit_x, edit_text = edits[pending]
+                offset = edit_x - x
+                take = min(len(edit_text), end - edit_x)
+                text = text[:offset] + edit_text[:take] + text[offset + take :]
+                if take < len(edit_text):
+                    # The edit runs on into the next segment (styles merged differently).
+                    edits[pending] = (end, edit_text[take:])
+                    break
+                pending += 1
+            segment = Segment(text, segment.style, segment.control)
+        segments.append(segment)
+        x = end
+    if pending < count:
+        return None  # the spans reach past the strip: it was not drawn from them
+    return Strip(segments, strip.cell_length), runs
 
 
 def cell_runs(old: Strip, new: Strip) -> list[tuple[int, int]]:

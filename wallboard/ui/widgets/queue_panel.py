@@ -17,7 +17,7 @@ from textual.message import Message
 
 from wallboard.core.board import CallerView, QueueView, WaitLevel, WaitThresholds
 from wallboard.core.durations import format_duration
-from wallboard.ui.widgets.line_view import LineView, Span, fit, right
+from wallboard.ui.widgets.line_view import TEXT_SPAN, LineView, Span, fit, right
 
 WAIT_WIDTH = 9  # the wait, right-aligned in 8 cells, and a blank
 # Built once: a queue line is drawn for every caller on every tick.
@@ -108,14 +108,19 @@ class QueuePanel(LineView):
         selected = self.show_cursor and index == self.selected
         width = self.line_width
         if line.caller is None:
-            text: Hashable = (line.queue.name, len(line.queue.callers))
-            wait = self._wait(line.queue.oldest_join_utc)
+            callers = len(line.queue.callers)
+            text: Hashable = (line.queue.name, callers)
+            wait, level = self._wait(line.queue.oldest_join_utc)
+            look: Hashable = (level, selected, callers > 0)
         else:
             text = line.caller.phone
-            wait = self._wait(line.caller.joined_utc)
+            wait, level = self._wait(line.caller.joined_utc)
+            look = (level, selected)
+        # The wait is a text span: patched in place as it ticks, while its colour holds.
+        cells = right(wait, WAIT_WIDTH - 1) + " "
         return (
             (0, width - WAIT_WIDTH, (text, selected)),
-            (width - WAIT_WIDTH, WAIT_WIDTH, (wait, selected)),
+            (width - WAIT_WIDTH, WAIT_WIDTH, (TEXT_SPAN, cells, look)),
         )
 
     def build_line(self, index: int, width: int) -> list[Segment]:
