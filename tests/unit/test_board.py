@@ -256,6 +256,62 @@ def test_an_unchanged_agent_keeps_its_view_between_polls():
     assert agent(board, "A").since_utc == before.since_utc
 
 
+def test_reading_only_the_changed_positions_builds_what_reading_all_would(monkeypatch):
+    """Board.apply compares each snapshot's extensions position by position with the last
+    one's when few changed; whatever the polls do, the result is that of the full pass."""
+    import wallboard.core.board as board_module
+
+    rng = random.Random(7)
+    pool = {f"S{n}": ext(f"S{n}", 1) for n in range(40)}
+    looks = [1, 3, 7, 2, 99, [call("Talking")], [call("Ringing"), call("Hold")]]
+    order = list(pool)
+    compared = 0
+    counting = 1
+    real_is_not = board_module.is_not
+
+    def counting_is_not(a: object, b: object) -> bool:
+        nonlocal compared
+        compared += counting
+        return real_is_not(a, b)
+
+    monkeypatch.setattr(board_module, "is_not", counting_is_not)
+    fast, full = Board(), Board()
+    for poll in range(300):
+        now = T0 + 2 * poll
+        event = rng.random()
+        if event < 0.05:
+            rng.shuffle(order)  # agents reordered: positions mean nothing
+        elif event < 0.10:
+            order.append(order.pop(rng.randrange(len(order))))  # one moved to the end
+        elif event < 0.15 and len(order) > 20:
+            order.remove(rng.choice(order))  # one left
+        elif event < 0.20:
+            name = f"S{rng.randrange(40, 60)}"
+            if name not in order:
+                pool[name] = ext(name, 1)
+                order.insert(rng.randrange(len(order) + 1), name)  # one came
+        for _ in range(rng.choice([0, 1, 2, 3, 20])):
+            name = rng.choice(order)
+            look = rng.choice(looks)
+            calls = look if isinstance(look, list) else None
+            pool[name] = ext(name, 1 if calls else look, calls)  # a new model: changed
+        offset = OFFSET + (3 if poll % 50 == 49 else 0)
+        extensions = [] if poll % 97 == 96 else [pool[name] for name in order]
+        shot = snapshot(extensions, at=now, offset=offset)
+        counting = 1
+        fast.apply(shot, now)
+        counting = 0
+        monkeypatch.setattr(board_module, "POSITIONAL_MAX_CHANGED", -1.0)  # never
+        full.apply(shot, now)
+        monkeypatch.setattr(board_module, "POSITIONAL_MAX_CHANGED", 0.25)
+        assert fast.agents == full.agents, poll
+        assert fast._tracked == full._tracked, poll
+        assert fast.totals == full.totals
+        assert fast.suspicious == full.suspicious
+    # The positional path really ran, on most polls (identity checks of every position).
+    assert compared > 150 * 40
+
+
 # --- totals ------------------------------------------------------------------------------------
 
 

@@ -10,11 +10,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import compress, count
+from operator import attrgetter, is_not
 
 from wallboard.api.models import STATUS_LOGOUT, CallState, Extension, Queue, QueueCaller
 from wallboard.core.agent_state import agent_look, primary_call
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.text import plain
+
+# Past this share of changed agents, the positional comparison is not worth it.
+POSITIONAL_MAX_CHANGED = 0.25
 
 
 class WaitLevel(StrEnum):
@@ -150,6 +155,10 @@ class Board:
         self.suspicious: str | None = None
         self.generation = 0
         self._tracked: dict[str, _Tracked] = {}
+        # The extensions `agents` were built from, position by position, and the clock
+        # offset they were built with: the next snapshot is compared with them.
+        self._built_from: tuple[Extension, ...] = ()
+        self._built_offset = 0.0
 
     def apply(self, snapshot: Snapshot, now: float) -> None:
         """Take a new snapshot received at UTC `now`.
@@ -172,6 +181,9 @@ class Board:
         queues = tuple(_queue_view(queue, snapshot) for queue in snapshot.queues)
         totals = _totals(agents, queues)
         self.agents, self._tracked, self.queues, self.totals = agents, tracked, queues, totals
+        if suspicious is None:
+            self._built_from = snapshot.extensions
+            self._built_offset = snapshot.clock_offset_s
         self.suspicious = suspicious
         self.snapshot = snapshot
         self.generation += 1
@@ -179,11 +191,30 @@ class Board:
     def _agent_views(
         self, snapshot: Snapshot, now: float
     ) -> tuple[tuple[AgentView, ...], dict[str, _Tracked]]:
-        previous = self._tracked
-        tracked: dict[str, _Tracked] = {}
-        views: list[AgentView] = []
+        extensions = snapshot.extensions
         offset = snapshot.clock_offset_s
-        for ext in snapshot.extensions:
+        built_from = self._built_from
+        if offset == self._built_offset and len(extensions) == len(built_from):
+            # The parser hands back the previous model for an unchanged extension, so in
+            # a big centre nearly every position holds the very object it held last time:
+            # only the others need looking at (one pass of identity checks, not thousands
+            # of lookups). An agent who came, went or moved takes the full path below.
+            changed = list(compress(count(), map(is_not, extensions, built_from)))
+            if len(changed) <= len(extensions) * POSITIONAL_MAX_CHANGED and all(
+                extensions[index].username == built_from[index].username for index in changed
+            ):
+                views = list(self.agents)
+                tracked = dict(self._tracked)
+                for index in changed:
+                    ext = extensions[index]
+                    view, entry = self._agent_view(ext, tracked.get(ext.username), snapshot, now)
+                    views[index] = view
+                    tracked[ext.username] = entry
+                return tuple(views), tracked
+        previous = self._tracked
+        tracked = {}
+        all_views: list[AgentView] = []
+        for ext in extensions:
             before = previous.get(ext.username)
             if (
                 before is not None
@@ -193,44 +224,51 @@ class Board:
             ):
                 # The parser reused the model: nothing about this agent changed.
                 tracked[ext.username] = before
-                views.append(before.view)
+                all_views.append(before.view)
                 continue
-            look = agent_look(ext)
-            key = (look.style, ext.online_user_id)
-            if before is not None and before.key == key:
-                since, exact = before.since_utc, before.exact
-            else:
-                # A change we saw happen is exact; a first sighting is only a lower bound.
-                since, exact = now, before is not None
-            entry_since, entry_exact = since, exact
-            call = primary_call(ext)
-            if call is not None:
-                epoch = (
-                    call.call_answered
-                    if call.state in (CallState.TALKING, CallState.HOLD) and call.call_answered
-                    else call.call_started
-                )
-                if epoch:
-                    since, exact = snapshot.to_utc(epoch), True
-            name = plain(ext.agent_name)
-            view = AgentView(
-                username=ext.username,
-                name=name,
-                style=look.style,
-                word=look.word,
-                label=look.label,
-                rank=look.rank,
-                call_count=len(ext.calls),
-                since_utc=since,
-                since_exact=exact,
-                logged_out=ext.status == STATUS_LOGOUT and not ext.calls,
-                extension=ext,
-                sort_name=name.casefold(),
-            )
-            tracked[ext.username] = _Tracked(key, entry_since, entry_exact, view, offset)
-            views.append(view)
+            view, tracked[ext.username] = self._agent_view(ext, before, snapshot, now)
+            all_views.append(view)
         # Only extensions in the latest answer are remembered: the map cannot grow.
-        return tuple(views), tracked
+        return tuple(all_views), tracked
+
+    @staticmethod
+    def _agent_view(
+        ext: Extension, before: _Tracked | None, snapshot: Snapshot, now: float
+    ) -> tuple[AgentView, _Tracked]:
+        """One agent's view, and what to remember of it, given what was known before."""
+        look = agent_look(ext)
+        key = (look.style, ext.online_user_id)
+        if before is not None and before.key == key:
+            since, exact = before.since_utc, before.exact
+        else:
+            # A change we saw happen is exact; a first sighting is only a lower bound.
+            since, exact = now, before is not None
+        entry_since, entry_exact = since, exact
+        call = primary_call(ext)
+        if call is not None:
+            epoch = (
+                call.call_answered
+                if call.state in (CallState.TALKING, CallState.HOLD) and call.call_answered
+                else call.call_started
+            )
+            if epoch:
+                since, exact = snapshot.to_utc(epoch), True
+        name = plain(ext.agent_name)
+        view = AgentView(
+            username=ext.username,
+            name=name,
+            style=look.style,
+            word=look.word,
+            label=look.label,
+            rank=look.rank,
+            call_count=len(ext.calls),
+            since_utc=since,
+            since_exact=exact,
+            logged_out=ext.status == STATUS_LOGOUT and not ext.calls,
+            extension=ext,
+            sort_name=name.casefold(),
+        )
+        return view, _Tracked(key, entry_since, entry_exact, view, snapshot.clock_offset_s)
 
     def wait_level(self, joined_utc: float | None, now: float) -> WaitLevel:
         """The threshold level of a wait that began at `joined_utc`."""
@@ -258,6 +296,8 @@ def _queue_view(queue: Queue, snapshot: Snapshot) -> QueueView:
     return QueueView(queue.queue_id, name, queue.weight, tuple(callers))
 
 
+_STYLE_AND_LABEL = attrgetter("style", "label")
+
 # Styles that are not "away": on a call, available, or logged out.
 _NOT_AWAY = frozenset(
     {"call-ringing", "call-dialing", "call-talking", "call-hold", "call-unknown"}
@@ -266,9 +306,14 @@ _NOT_AWAY = frozenset(
 
 
 def _totals(agents: tuple[AgentView, ...], queues: tuple[QueueView, ...]) -> Totals:
-    by_style = Counter(agent.style for agent in agents)
-    # Off a call, an agent's label is its status label, unknown codes included.
-    away = Counter(agent.label for agent in agents if agent.style not in _NOT_AWAY)
+    # One pass in C over thousands of agents: how many of each (style, label).
+    looks = Counter(map(_STYLE_AND_LABEL, agents))
+    by_style: Counter[str] = Counter()
+    away: Counter[str] = Counter()
+    for (style, label), number in looks.items():
+        by_style[style] += number
+        if style not in _NOT_AWAY:
+            away[label] += number  # off a call the label is the status's, unknown codes too
     oldest = min((q.oldest_join_utc for q in queues if q.oldest_join_utc is not None), default=None)
     logged_out = by_style["status-logged-out"]
     return Totals(
