@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from rich.style import Style
 from textual._styles_cache import StylesCache
 from textual.strip import Strip
-from ui_support import running
+from ui_support import THEMES, running
 
+from wallboard.core.agent_state import STYLE_KEYS
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane
 from wallboard.ui.widgets.line_styles import LineStylesCache
@@ -59,6 +64,47 @@ async def test_line_views_draw_as_textual_does_through_focus_staleness_theme_and
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         check()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_every_theme_is_drawn_as_textual_draws_it_without_the_truecolor_pass(
+    board_app, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = board_app(theme=theme)
+    async with running(app, size=(150, 40)):
+        grid, queues = app.query_one(AgentGrid), app.query_one(QueuePanel)
+        converted: list[Strip] = []
+        real_apply = Strip.apply_filter
+
+        def apply_filter(strip: Strip, *args: Any) -> Strip:
+            converted.append(strip)
+            return real_apply(strip, *args)
+
+        monkeypatch.setattr(Strip, "apply_filter", apply_filter)
+        for view in (grid, queues):
+            whole = view.region.size.region
+            view._styles_cache.set_dirty(whole)
+            converted.clear()
+            view._styles_cache.render_widget(view, whole)
+            # Our themes are truecolor without dim: the filter would change nothing, so
+            # only the border rows (title) still go through it.
+            assert len(converted) <= 2, f"{theme}: {len(converted)} lines converted"
+            assert_same(view, fast=True)
+
+
+async def test_colours_the_truecolor_pass_changes_still_go_through_it(board_app) -> None:
+    app = board_app()
+    async with running(app, size=(150, 40)) as pilot:
+        grid = app.query_one(AgentGrid)
+        # A palette of ANSI colours and dim: the terminal's own palette would show them.
+        grid.set_styles({key: Style(color="red", dim=True) for key in STYLE_KEYS}, Style())
+        await pilot.pause()
+        raw = grid.render_line(0)  # the first tile row, before decoration and filters
+        assert any(seg.style is not None and seg.style.dim for seg in raw)
+        _, stock = both_ways(grid)
+        # Textual's way converts them (dim becomes a blended truecolor); ours must too.
+        assert not any(seg.style is not None and seg.style.dim for seg in stock[1])
+        assert_same(grid, fast=True)
 
 
 async def test_the_padded_detail_pane_is_decorated_the_ordinary_way(board_app) -> None:

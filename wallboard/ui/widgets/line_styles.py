@@ -21,12 +21,13 @@ from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.terminal_theme import TerminalTheme
 from textual._ansi_theme import DEFAULT_TERMINAL_THEME
 from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.content import Content
-from textual.filter import LineFilter
+from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region, Size, Spacing
 from textual.strip import Strip
 from textual.style import Style
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from textual._styles_cache import RenderLineCallback
     from textual.css.styles import StylesBase
 
+
+MAX_PLAIN_LINES = 1024  # rows remembered as unchanged by the truecolor filter
+MAX_STYLES_KEPT = 256  # styles remembered as kept by it (a theme has a few dozen)
 
 # The private signatures this subclass was written against (Textual 8.2).
 _RENDER = (
@@ -69,6 +73,11 @@ class LineStylesCache(StylesCache):
         self._edges_key: Hashable = None
         self._edges: tuple[Segment, Segment] | None = None
         self._learnt = False  # edges looked for under the current key (found or not)
+        # Row → the line last found unchanged by the truecolor filter (see `_in_truecolor`),
+        # and style → whether the filter keeps it, for one filter and background.
+        self._plain_lines: dict[int, Strip] = {}
+        self._kept: dict[RichStyle, bool] = {}
+        self._kept_for: tuple[LineFilter, Color] | None = None
 
     def render(
         self,
@@ -101,13 +110,18 @@ class LineStylesCache(StylesCache):
             self._edges_key = key
             self._edges = None  # learnt again from the next content line decorated
             self._learnt = False
-        return super().render(
+        # The truecolor filter alone (the usual case): applied below, only where it would
+        # change something.
+        truecolor = filters[0] if len(filters) == 1 else None
+        if type(truecolor) is not ANSIToTruecolor:
+            truecolor = None
+        strips = super().render(
             styles,
             size,
             base_background,
             background,
             render_content_line,
-            filters,
+            filters if truecolor is None else (),
             border_title,
             border_subtitle,
             content_size,
@@ -117,6 +131,50 @@ class LineStylesCache(StylesCache):
             ansi_theme,
             native_ansi,
         )
+        if truecolor is None:
+            return strips
+        first = 0 if crop is None else crop.y
+        return [
+            self._in_truecolor(first + row, strip, truecolor, background)
+            for row, strip in enumerate(strips)
+        ]
+
+    def _in_truecolor(
+        self, y: int, strip: Strip, truecolor: ANSIToTruecolor, background: Color
+    ) -> Strip:
+        """`strip` through the truecolor filter, or `strip` itself when that changes nothing.
+
+        The filter rebuilds every segment of every changed line (about a third of the
+        cost of decorating it), yet a theme of truecolor colours without `dim` leaves
+        them as they were. Whether it keeps a style is asked once per style (a line view
+        draws with a handful) and looked up after; a line found unchanged is not looked
+        at again while it stays on screen.
+        """
+        if self._plain_lines.get(y) is strip:
+            return strip
+        if (truecolor, background) != self._kept_for:
+            self._kept_for = (truecolor, background)
+            self._kept.clear()
+        kept = self._kept
+        for _text, style, control in strip:
+            if control is not None:
+                return strip.apply_filter(truecolor, background)
+            if style is None:
+                continue
+            keeps = kept.get(style)
+            if keeps is None:
+                converted = truecolor.truecolor_style(style, background.rich_color)
+                # (The filter's cache may answer with an equal style made earlier.)
+                keeps = converted is style or converted == style
+                if len(kept) >= MAX_STYLES_KEPT:
+                    kept.clear()  # more styles than any theme: start over
+                kept[style] = keeps
+            if not keeps:
+                return strip.apply_filter(truecolor, background)
+        if len(self._plain_lines) >= MAX_PLAIN_LINES:
+            self._plain_lines.clear()  # rows of a widget taller than any terminal: resized
+        self._plain_lines[y] = strip
+        return strip
 
     def render_line(
         self,
