@@ -45,6 +45,7 @@ from wallboard.core.health import Health
 from wallboard.core.server_clock import ServerClockEstimator
 from wallboard.core.snapshot import build_snapshot
 from wallboard.core.summary import summarise
+from wallboard.core.text import plain
 from wallboard.ui.app import BoardOptions, WallboardApp
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail
@@ -418,7 +419,7 @@ def _hostile_target(app: WallboardApp, text: str, agent: bool) -> Any:
     """The hostile agent (or waiting caller) of the board now shown."""
     if agent:
         return next(a for a in app.board.agents if a.extension.representative == text)
-    return next(c for q in app.board.queues for c in q.callers if c.caller.phone == text)
+    return next(c for q in app.board.queues for c in q.callers if c.phone == plain(text))
 
 
 async def test_an_unknown_call_status_is_neutralised_too() -> None:

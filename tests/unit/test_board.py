@@ -369,6 +369,34 @@ def test_queue_callers_are_listed_longest_waiting_first_with_utc_join_times():
     assert view.oldest_join_utc == T0 - 300
 
 
+def test_a_waiting_caller_keeps_one_view_across_polls_while_nothing_it_shows_changes():
+    def queues(duration: int, *, name: str = "Sales", queue_id: int = 7) -> list[Queue]:
+        raw = {"CallID": "c1", "Phone": "0501", "JoinTime": int(T0 - 60 + OFFSET)}
+        return [
+            Queue.model_validate(
+                {"ID": queue_id, "Name": name, "Callers": [{**raw, "Duration": duration}]}
+            )
+        ]
+
+    board = Board()
+    board.apply(snapshot([], queues(60)), T0)
+    (first,) = board.queues[0].callers
+    board.apply(snapshot([], queues(62), at=T0 + 2), T0 + 2)  # only Duration moved
+    assert board.queues[0].callers[0] is first
+    assert first.join_time == int(T0 - 60 + OFFSET)  # the server's own, for the details
+
+    board.apply(snapshot([], queues(64), at=T0 + 4, offset=OFFSET + 5), T0 + 4)
+    moved = board.queues[0].callers[0]
+    assert moved is not first and moved.joined_utc == first.joined_utc - 5  # new offset
+
+    transferred_to = queues(66, name="Support", queue_id=8)
+    board.apply(snapshot([], transferred_to, at=T0 + 6, offset=OFFSET + 5), T0 + 6)
+    transferred = board.queues[0].callers[0]
+    assert (transferred.queue_id, transferred.queue_name) == (8, "Support")
+    board.apply(snapshot([], [], at=T0 + 8), T0 + 8)
+    assert board._callers == {}  # only the latest snapshot's callers are remembered
+
+
 @pytest.mark.parametrize(
     ("wait", "level"),
     [

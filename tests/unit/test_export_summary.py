@@ -140,7 +140,8 @@ def test_a_board_that_cannot_read_a_snapshot_keeps_its_last_picture():
             self.extensions = good.extensions
             self.queues = good.queues
             self.fetched_at = good.fetched_at + 5
-            self.clock_offset_s = good.clock_offset_s
+            # A new offset: every time must be converted again (nothing can be reused).
+            self.clock_offset_s = good.clock_offset_s + 1
 
         def to_utc(self, epoch: float) -> float:
             raise ArithmeticError("cannot convert")

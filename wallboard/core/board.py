@@ -13,7 +13,7 @@ from enum import StrEnum
 from itertools import compress, count
 from operator import attrgetter, is_not
 
-from wallboard.api.models import STATUS_LOGOUT, CallState, Extension, Queue, QueueCaller
+from wallboard.api.models import STATUS_LOGOUT, CallState, Extension
 from wallboard.core.agent_state import agent_look, primary_call
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.text import plain
@@ -85,14 +85,18 @@ class AgentView:
 
 @dataclass(frozen=True, slots=True)
 class CallerView:
-    """One waiting caller, with the UTC time it joined its queue."""
+    """One waiting caller, with the UTC time it joined its queue.
+
+    Made of what does not change while the caller waits (not `Duration`), so one view
+    serves every poll of the wait.
+    """
 
     queue_id: int
     queue_name: str
     phone: str
     call_id: str
     joined_utc: float
-    caller: QueueCaller
+    join_time: int  # `JoinTime` as the server sent it (its clock, not UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,9 @@ class Board:
         # offset they were built with: the next snapshot is compared with them.
         self._built_from: tuple[Extension, ...] = ()
         self._built_offset = 0.0
+        # The last snapshot's caller views, by what they are made of (bounded by it).
+        self._callers: dict[CallerKey, CallerView] = {}
+        self._callers_offset = 0.0
 
     def apply(self, snapshot: Snapshot, now: float) -> None:
         """Take a new snapshot received at UTC `now`.
@@ -178,9 +185,12 @@ class Board:
             )
         else:
             agents, tracked = self._agent_views(snapshot, now)
-        queues = tuple(_queue_view(queue, snapshot) for queue in snapshot.queues)
+        # Callers wait across many polls: their views are reused while the offset holds.
+        same_clock = snapshot.clock_offset_s == self._callers_offset
+        queues, callers = _queue_views(snapshot, self._callers if same_clock else {})
         totals = _totals(agents, queues)
         self.agents, self._tracked, self.queues, self.totals = agents, tracked, queues, totals
+        self._callers, self._callers_offset = callers, snapshot.clock_offset_s
         if suspicious is None:
             self._built_from = snapshot.extensions
             self._built_offset = snapshot.clock_offset_s
@@ -277,23 +287,40 @@ class Board:
         return self.thresholds.level(now - joined_utc)
 
 
-def _queue_view(queue: Queue, snapshot: Snapshot) -> QueueView:
-    name = plain(queue.display_name)
-    callers = sorted(
-        (
-            CallerView(
-                queue_id=queue.queue_id,
-                queue_name=name,
-                phone=plain(caller.phone),
-                call_id=plain(caller.call_id),
-                joined_utc=snapshot.to_utc(caller.join_time),
-                caller=caller,
-            )
-            for caller in queue.callers
-        ),
-        key=lambda view: view.joined_utc,
-    )
-    return QueueView(queue.queue_id, name, queue.weight, tuple(callers))
+_JOINED = attrgetter("joined_utc")
+
+CallerKey = tuple[int, str, str, str, int]
+"""What a caller view is made of: queue id and name, phone, call id, join time."""
+
+
+def _queue_views(
+    snapshot: Snapshot, known: dict[CallerKey, CallerView]
+) -> tuple[tuple[QueueView, ...], dict[CallerKey, CallerView]]:
+    """Every queue's view, reusing the caller views in `known` (made with the same clock
+    offset), and the caller views of this snapshot by what they are made of."""
+    made: dict[CallerKey, CallerView] = {}
+    queues: list[QueueView] = []
+    for queue in snapshot.queues:
+        raw_name = queue.display_name
+        name = plain(raw_name)
+        callers: list[CallerView] = []
+        for caller in queue.callers:
+            key = (queue.queue_id, raw_name, caller.phone, caller.call_id, caller.join_time)
+            view = known.get(key)
+            if view is None:
+                view = CallerView(
+                    queue_id=queue.queue_id,
+                    queue_name=name,
+                    phone=plain(caller.phone),
+                    call_id=plain(caller.call_id),
+                    joined_utc=snapshot.to_utc(caller.join_time),
+                    join_time=caller.join_time,
+                )
+            made[key] = view
+            callers.append(view)
+        callers.sort(key=_JOINED)
+        queues.append(QueueView(queue.queue_id, name, queue.weight, tuple(callers)))
+    return tuple(queues), made
 
 
 _STYLE_AND_LABEL = attrgetter("style", "label")

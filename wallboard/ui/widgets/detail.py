@@ -142,7 +142,7 @@ def caller_detail(
     sheet.row("CallID", caller.call_id)
     sheet.row("Joined", _when(caller.joined_utc, local_tz))
     sheet.row("Waiting", format_duration(now - caller.joined_utc))
-    sheet.row("JoinTime (server)", _value(caller.caller.join_time))
+    sheet.row("JoinTime (server)", _value(caller.join_time))
     return sheet.text
 
 
