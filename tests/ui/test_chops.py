@@ -145,3 +145,10 @@ def test_cropped_update_draws_the_same_screen_and_sends_no_more(frame) -> None:
     assert screen_after(before, "\x1b[0m", cropped) == want
     assert screen_after(before, "\x1b[0m", stock) == want
     assert len(cropped.encode()) <= len(stock.encode())
+
+
+def test_the_cursor_move_is_the_one_rich_writes() -> None:
+    from rich.control import Control
+
+    for x, y in itertools.product(range(0, 400, 13), range(0, 150, 7)):
+        assert chops._move_to(x, y) == Control.move_to(x, y).segment.text
