@@ -102,9 +102,12 @@ async def test_colours_the_truecolor_pass_changes_still_go_through_it(board_app)
         raw = grid.render_line(0)  # the first tile row, before decoration and filters
         assert any(seg.style is not None and seg.style.dim for seg in raw)
         _, stock = both_ways(grid)
-        # Textual's way converts them (dim becomes a blended truecolor); ours must too.
+        # Textual's way converts them (dim becomes a blended truecolor); ours must too,
+        # and again when the same lines are drawn from its cache (nothing dirty).
         assert not any(seg.style is not None and seg.style.dim for seg in stock[1])
         assert_same(grid, fast=True)
+        again = grid._styles_cache.render_widget(grid, grid.region.size.region)
+        assert [list(strip) for strip in again] == [list(strip) for strip in stock]
 
 
 async def test_the_padded_detail_pane_is_decorated_the_ordinary_way(board_app) -> None:

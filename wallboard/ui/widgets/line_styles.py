@@ -8,7 +8,9 @@ so `LineStylesCache` learns those two cells from a line Textual decorated and re
 for as long as everything that shapes them (border, colours, sizes, effects) stays the
 same; that is checked once per render of the widget, not once per line.
 Anything else — top and bottom borders, padding, outline, tint, opacity, hatch — goes the
-ordinary way. `tests/ui/test_line_styles.py` checks that both ways draw the same strips.
+ordinary way. The app's truecolor filter, which rebuilds every changed line, is applied
+only to the lines it would change (ANSI colours, `dim`); our themes' lines it leaves
+alone. `tests/ui/test_line_styles.py` checks that both ways draw the same strips.
 `StylesCache` is private to Textual: `supported()` checks the signatures this subclass
 overrides, and line views keep Textual's own cache on any other version.
 """
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
     from textual.css.styles import StylesBase
 
 
-MAX_PLAIN_LINES = 1024  # rows remembered as unchanged by the truecolor filter
+MAX_CHECKED_LINES = 1024  # rows remembered as looked at for the truecolor filter
 MAX_STYLES_KEPT = 256  # styles remembered as kept by it (a theme has a few dozen)
 
 # The private signatures this subclass was written against (Textual 8.2).
@@ -73,9 +75,10 @@ class LineStylesCache(StylesCache):
         self._edges_key: Hashable = None
         self._edges: tuple[Segment, Segment] | None = None
         self._learnt = False  # edges looked for under the current key (found or not)
-        # Row → the line last found unchanged by the truecolor filter (see `_in_truecolor`),
-        # and style → whether the filter keeps it, for one filter and background.
-        self._plain_lines: dict[int, Strip] = {}
+        # Row → the line last looked at for the truecolor filter and whether the filter
+        # keeps it as it is (see `_in_truecolor`); style → whether the filter keeps it.
+        # Both for one filter and background.
+        self._checked: dict[int, tuple[Strip, bool]] = {}
         self._kept: dict[RichStyle, bool] = {}
         self._kept_for: tuple[LineFilter, Color] | None = None
 
@@ -147,18 +150,30 @@ class LineStylesCache(StylesCache):
         The filter rebuilds every segment of every changed line (about a third of the
         cost of decorating it), yet a theme of truecolor colours without `dim` leaves
         them as they were. Whether it keeps a style is asked once per style (a line view
-        draws with a handful) and looked up after; a line found unchanged is not looked
-        at again while it stays on screen.
+        draws with a handful) and looked up after; what was found for a line is not
+        looked for again while the line stays on screen.
         """
-        if self._plain_lines.get(y) is strip:
-            return strip
         if (truecolor, background) != self._kept_for:
             self._kept_for = (truecolor, background)
             self._kept.clear()
+            self._checked.clear()
+        checked = self._checked.get(y)
+        if checked is not None and checked[0] is strip:
+            return strip if checked[1] else strip.apply_filter(truecolor, background)
+        keeps = self._keeps_every_style(strip, truecolor, background)
+        if len(self._checked) >= MAX_CHECKED_LINES:
+            self._checked.clear()  # rows of a widget taller than any terminal: resized
+        self._checked[y] = (strip, keeps)
+        return strip if keeps else strip.apply_filter(truecolor, background)
+
+    def _keeps_every_style(
+        self, strip: Strip, truecolor: ANSIToTruecolor, background: Color
+    ) -> bool:
+        """Whether the filter would give `strip` back as it is."""
         kept = self._kept
         for _text, style, control in strip:
             if control is not None:
-                return strip.apply_filter(truecolor, background)
+                return False  # the filter drops control codes
             if style is None:
                 continue
             keeps = kept.get(style)
@@ -170,11 +185,8 @@ class LineStylesCache(StylesCache):
                     kept.clear()  # more styles than any theme: start over
                 kept[style] = keeps
             if not keeps:
-                return strip.apply_filter(truecolor, background)
-        if len(self._plain_lines) >= MAX_PLAIN_LINES:
-            self._plain_lines.clear()  # rows of a widget taller than any terminal: resized
-        self._plain_lines[y] = strip
-        return strip
+                return False
+        return True
 
     def render_line(
         self,
