@@ -68,7 +68,10 @@ def test_quick_run_gives_sane_numbers(tmp_path: Path) -> None:
     assert 0 < result["cpu_percent"] < 200
     assert 20 < result["rss_mb"] < 1000
     assert result["bytes_per_s"] > 0 and result["floor_bytes_per_s"] > 0
-    assert result["ratio_to_floor"] >= 1.0  # nothing writes less than the floor
+    # The floor charges a cursor move for every run of changed cells; re-sending the few
+    # unchanged cells between two near runs is cheaper, so a frugal renderer can come in
+    # just under it. Far under would mean written bytes went uncounted.
+    assert result["ratio_to_floor"] >= 0.8
     assert result["rts_samples"] >= 1 and result["rts_median_ms"] > 0
     assert result["polls_answered"] >= 1
     assert result["screen"]["timer_tick_share"] > 0.5
