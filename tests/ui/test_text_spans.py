@@ -14,7 +14,13 @@ from wallboard.core.clock import FakeClock
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.widgets import line_view
 from wallboard.ui.widgets.agent_grid import AgentGrid
-from wallboard.ui.widgets.line_view import TEXT_SPAN, LineView, Span, patch_text_spans
+from wallboard.ui.widgets.line_view import (
+    SAME_STYLE_GAP,
+    TEXT_SPAN,
+    LineView,
+    Span,
+    patch_text_spans,
+)
 from wallboard.ui.widgets.queue_panel import QueuePanel
 
 RED = Style(color="red")
@@ -60,6 +66,34 @@ def test_nearby_changes_are_one_run() -> None:
     ticked += ((9, 5, (TEXT_SPAN, "19:59", 0)),)
     close = patch_text_spans(near, spans_near, ticked)
     assert close is not None and close[1] == [(6, 10)]  # a gap of 3 is cheaper sent
+
+
+def test_changes_within_one_style_are_one_run_unless_far_apart() -> None:
+    # A tiles' bottom line: one style throughout, a timer every 15 cells.
+    old = line(("SIP1      " + " 0:59" + "SIP2      " + " 9:59", BLUE))
+    patched = patch_text_spans(old, timer_spans(" 0:59", " 9:59"), timer_spans(" 1:00", "10:00"))
+    assert patched is not None and patched[1] == [(11, 30)]  # 10 cells re-sent, no 2nd run
+    wide = " " * (SAME_STYLE_GAP + 1)
+    far = line(("SIP1      " + " 0:59" + wide + " 9:59", BLUE))
+    tail = 15 + len(wide)
+
+    def far_spans(first: str, second: str) -> tuple[Span, ...]:
+        return (
+            (0, 10, "a"),
+            (10, 5, (TEXT_SPAN, first, 0)),
+            (15, len(wide), "b"),
+            (tail, 5, (TEXT_SPAN, second, 0)),
+        )
+
+    apart = patch_text_spans(far, far_spans(" 0:59", " 9:59"), far_spans(" 1:00", "10:00"))
+    assert apart is not None and apart[1] == [(11, 15), (tail, tail + 5)]
+
+
+def test_spans_outside_the_line_need_a_full_draw() -> None:
+    old = line(("Alice     ", BLUE), (" 0:59", RED))
+    narrow = ((0, 10, "agent 0"), (-4, 5, (TEXT_SPAN, " 0:59", "ok")))
+    ticked = ((0, 10, "agent 0"), (-4, 5, (TEXT_SPAN, " 1:00", "ok")))
+    assert patch_text_spans(old, narrow, ticked) is None
 
 
 def test_nothing_changed_is_no_run_and_the_same_strip() -> None:

@@ -246,6 +246,10 @@ class LineView(ScrollView, can_focus=True):
 
 
 MERGE_GAP = 6  # a cursor move and a colour cost more than re-sending a few cells
+# Unchanged cells of one style between two changes are re-sent up to this many: cheaper
+# than a new run's cursor move (~9 bytes), colours (~35) and reset (4), and one region
+# less for Textual to carry through a frame.
+SAME_STYLE_GAP = 32
 
 
 def _single_cells(text: str) -> bool:
@@ -265,7 +269,7 @@ def patch_text_spans(
     changed line on every tick, so it is written for speed.
     """
     edits: list[tuple[int, str]] = []  # (x, new text), left to right
-    runs: list[tuple[int, int]] = []
+    cells: list[tuple[int, int]] = []  # each edit's cells, [x1, x2)
     for before, after in zip(drawn, spans, strict=True):
         old = before[2]
         new = after[2]
@@ -298,17 +302,20 @@ def patch_text_spans(
         while a[last] == b[last]:
             last -= 1
         edits.append((x + first, b[first : last + 1]))
-        if runs and x + first - runs[-1][1] <= MERGE_GAP:
-            runs[-1] = (runs[-1][0], x + last + 1)
-        else:
-            runs.append((x + first, x + last + 1))
+        cells.append((x + first, x + last + 1))
     if not edits:
         return strip, []
-    segments: list[Segment] = []
-    pending = 0  # the next edit to apply
     count = len(edits)
+    if cells[0][0] < 0 or cells[-1][1] > strip.cell_length:
+        return None  # spans outside the line: it was not drawn from them
+    segments: list[Segment] = []
+    # The segment each edit starts and ends in: two edits in one segment (one style) are
+    # sent as one run when that is cheaper than a second run.
+    starts = [-1] * count
+    ends = [-1] * count
+    pending = 0  # the next edit to apply
     x = 0
-    for segment in strip:
+    for index, segment in enumerate(strip):
         text = segment.text
         end = x + (len(text) if text.isascii() else cell_len(text))
         if pending < count and edits[pending][0] < end:
@@ -316,6 +323,8 @@ def patch_text_spans(
                 return None
             while pending < count and edits[pending][0] < end:
                 edit_x, edit_text = edits[pending]
+                if starts[pending] < 0:
+                    starts[pending] = index
                 offset = edit_x - x
                 take = min(len(edit_text), end - edit_x)
                 text = text[:offset] + edit_text[:take] + text[offset + take :]
@@ -323,12 +332,21 @@ def patch_text_spans(
                     # The edit runs on into the next segment (styles merged differently).
                     edits[pending] = (end, edit_text[take:])
                     break
+                ends[pending] = index
                 pending += 1
             segment = Segment(text, segment.style, segment.control)
         segments.append(segment)
         x = end
     if pending < count:
         return None  # the spans reach past the strip: it was not drawn from them
+    runs = [cells[0]]
+    for index in range(1, count):
+        x1, x2 = cells[index]
+        gap = x1 - runs[-1][1]
+        if gap <= MERGE_GAP or (gap <= SAME_STYLE_GAP and starts[index] == ends[index - 1]):
+            runs[-1] = (runs[-1][0], x2)
+        else:
+            runs.append((x1, x2))
     return Strip(segments, strip.cell_length), runs
 
 
