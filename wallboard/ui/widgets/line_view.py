@@ -1,9 +1,10 @@
 """A scrolling line-API view that redraws only the lines whose picture changed.
 
 Thousands of widgets are slow and every refresh costs terminal bytes, so the grid and the
-queue panel are each one widget drawing lines. Each line has a cheap `line_key` (the
-texts and styles it would show); a tick or a new snapshot compares keys for the visible
-lines and refreshes just those that differ.
+queue panel are each one widget drawing lines. Each line is cut into spans with a cheap key
+(the texts and styles they would show); a tick or a new snapshot compares the keys of the
+visible lines and refreshes just the cells that differ. A line whose only changes are its
+timers' text (text spans) is patched in place rather than drawn again.
 """
 
 from __future__ import annotations
@@ -160,7 +161,8 @@ class LineView(ScrollView, can_focus=True):
                 changed += 1
                 continue
             # Refresh only the runs of cells that differ: with the chops patch (ui/chops.py)
-            # Textual then sends just those cells.
+            # Textual then sends just those cells. Ticking text is patched into the drawn
+            # strip; anything else draws the line and compares it with the drawn one.
             changed += 1
             width = self.line_width
             old_strip = cached[3]
