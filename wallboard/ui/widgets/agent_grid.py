@@ -61,7 +61,6 @@ class AgentGrid(LineView):
         self._styles: dict[str, Style] = {}
         self._plain = Style()
         self._selected_plain = Style(reverse=True)
-        self._dim = Style(dim=True)
         self._fixed: dict[int, tuple[AgentView, tuple[str, int], str]] = {}
         self._geometry_key: tuple[int, bool] = (0, False)
         self._geometry = (TILE_WIDTH, 1, 2)
@@ -86,7 +85,6 @@ class AgentGrid(LineView):
         self._styles = styles
         self._plain = base
         self._selected_plain = base + _REVERSE
-        self._dim = base + Style(dim=True)
         self.redraw_all()
 
     def set_compact(self, compact: bool) -> None:

@@ -21,7 +21,7 @@ from wallboard.ui.widgets.line_view import TEXT_SPAN, LineView, Span, fit, right
 
 WAIT_WIDTH = 9  # the wait, right-aligned in 8 cells, and a blank
 # Built once: a queue line is drawn for every caller on every tick.
-_BOLD, _DIM, _REVERSE = Style(bold=True), Style(dim=True), Style(reverse=True)
+_BOLD, _REVERSE = Style(bold=True), Style(reverse=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +133,11 @@ class QueuePanel(LineView):
             wait, level = self._wait(queue.oldest_join_utc)
             count = f"{len(queue.callers)} waiting"
             head = f"{fit(queue.name, max(1, width - 22))} {right(count, 11)} "
-            style = self._styles.get(level, base) if queue.callers else base + _DIM
+            # Nobody waiting: no wait to colour (the cells are blank).
+            wait_style = base + self._styles.get(level, base) if queue.callers else base
             return [
                 Segment(fit(head, width - WAIT_WIDTH), base + _BOLD),
-                Segment(
-                    right(wait, WAIT_WIDTH - 1) + " ", (base + style) if queue.callers else base
-                ),
+                Segment(right(wait, WAIT_WIDTH - 1) + " ", wait_style),
             ]
         wait, level = self._wait(line.caller.joined_utc)
         return [
