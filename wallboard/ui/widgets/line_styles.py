@@ -136,6 +136,10 @@ class LineStylesCache(StylesCache):
         )
         if truecolor is None:
             return strips
+        if (truecolor, background) != self._kept_for:
+            self._kept_for = (truecolor, background)
+            self._kept.clear()
+            self._checked.clear()
         first = 0 if crop is None else crop.y
         return [
             self._in_truecolor(first + row, strip, truecolor, background)
@@ -151,12 +155,9 @@ class LineStylesCache(StylesCache):
         cost of decorating it), yet a theme of truecolor colours without `dim` leaves
         them as they were. Whether it keeps a style is asked once per style (a line view
         draws with a handful) and looked up after; what was found for a line is not
-        looked for again while the line stays on screen.
+        looked for again while the line stays on screen. (Both are for the filter and
+        background `render` last saw.)
         """
-        if (truecolor, background) != self._kept_for:
-            self._kept_for = (truecolor, background)
-            self._kept.clear()
-            self._checked.clear()
         checked = self._checked.get(y)
         if checked is not None and checked[0] is strip:
             return strip if checked[1] else strip.apply_filter(truecolor, background)
