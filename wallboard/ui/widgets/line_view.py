@@ -254,6 +254,17 @@ MERGE_GAP = 6  # a cursor move and a colour cost more than re-sending a few cell
 SAME_STYLE_GAP = 32
 
 
+def _changed_range(a: str, b: str) -> tuple[int, int]:
+    """The first and last index where `a` and `b` (different, of one length) differ."""
+    first = 0
+    while a[first] == b[first]:
+        first += 1
+    last = len(a) - 1
+    while a[last] == b[last]:
+        last -= 1
+    return first, last
+
+
 def _single_cells(text: str) -> bool:
     """Whether each character of `text` is one cell (so string and cell offsets agree)."""
     return text.isascii() or cell_len(text) == len(text)
@@ -297,12 +308,7 @@ def patch_text_spans(
             continue  # the same cells under a key that compares differently
         if len(a) != width or len(b) != width or not (_single_cells(a) and _single_cells(b)):
             return None
-        first = 0
-        while a[first] == b[first]:
-            first += 1
-        last = width - 1
-        while a[last] == b[last]:
-            last -= 1
+        first, last = _changed_range(a, b)
         edits.append((x + first, b[first : last + 1]))
         cells.append((x + first, x + last + 1))
     if not edits:
@@ -372,8 +378,7 @@ def cell_runs(old: Strip, new: Strip) -> list[tuple[int, int]]:
         if (len(a) if a.isascii() else cell_len(a)) != size:
             return [(0, width)]
         if same_style and a != b and a.isascii() and b.isascii():
-            first = next(i for i in range(size) if a[i] != b[i])
-            last = next(i for i in range(size - 1, -1, -1) if a[i] != b[i])
+            first, last = _changed_range(a, b)
             run = (x + first, x + last + 1)
         else:
             run = (x, x + size)
