@@ -1,13 +1,14 @@
-"""What the scrollbar columns inside the line views cost each frame: an in-process A/B.
+"""What Textual's scroll bar widget inside a line view costs each frame: an in-process A/B.
 
     python -m bench.scrollbar_ab [--compact] [--blocks 20] [--frames 8]
 
 Runs the real app headless (`run_test`, 200×60) on the benchmark's centre of 2,000
 extensions, fed by hand and ticked by hand, and measures the main thread's CPU per tick
-frame. Blocks alternate between the grid's and the queue panel's scrollbars at their
-normal width (1) and at width 0, so the machine's noise falls on both; it prints the
-medians. A research tool for docs/PERFORMANCE.md § "What is left", not a benchmark target:
-hiding the scrollbars would drop something shown.
+frame. Blocks alternate between Textual's scroll bar widget in the grid and the queue panel
+at width 1 ("bar") and at width 0 ("no bar", as the board ships: the views draw their own
+scroll bar as the last cell of each line, see `wallboard/ui/widgets/line_view.py`), so the
+machine's noise falls on both; it prints the medians. This is the research behind that
+change (docs/PERFORMANCE.md); with "bar" the views show both scroll bars.
 """
 
 from __future__ import annotations

@@ -605,7 +605,7 @@ async def test_c_switches_to_compact_and_back(board_app) -> None:
         assert sum(1 for line in lines if line.strip()) == -(-16 // g.per_row)
         # Columns line up whatever the name's script: SIP ids and timers start at the same cell.
         assert len({line.index("SIP10") for line in lines if "SIP10" in line}) == 1
-        assert all(g.render_line(y).cell_length == g.line_width for y in range(len(lines)))
+        assert all(g.render_line(y).cell_length == g.size.width for y in range(len(lines)))
         await press(pilot, "down")
         assert g.selected == g.per_row
         await press(pilot, "c")
@@ -733,7 +733,7 @@ def assert_sane_layout(app: WallboardApp) -> None:
             assert not one.region.overlaps(other.region), (one, other)
     for view in (grid(app), queues(app)):
         for y in range(view.size.height):
-            assert view.render_line(y).cell_length == view.line_width
+            assert view.render_line(y).cell_length == view.size.width
     assert app.query_one(HealthLine).region.y == height - 2  # just above the footer
 
 

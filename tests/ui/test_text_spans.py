@@ -8,7 +8,7 @@ import pytest
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
-from ui_support import running
+from ui_support import assert_drawn_as_new, running
 
 from wallboard.core.clock import FakeClock
 from wallboard.ui.app import WallboardApp
@@ -17,7 +17,6 @@ from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.line_view import (
     SAME_STYLE_GAP,
     TEXT_SPAN,
-    LineView,
     Span,
     patch_text_spans,
 )
@@ -161,17 +160,6 @@ def test_spans_beyond_the_strip_need_a_full_draw() -> None:
 
 
 # --- the real views --------------------------------------------------------------------------
-def assert_drawn_as_new(view: LineView) -> None:
-    """Every visible line the view keeps is the strip a full draw makes now."""
-    top = int(view.scroll_y)
-    for index in range(top, top + view.size.height):
-        if index >= view.line_count():
-            break
-        kept = view._cache[index][3]
-        fresh = view._draw(index, view.line_width)
-        assert list(kept) == list(fresh), f"{type(view).__name__} line {index}"
-
-
 @pytest.mark.parametrize("compact", [False, True])
 async def test_ticks_patch_the_real_grid_and_queues_exactly(
     board_app: Callable[..., WallboardApp],

@@ -225,8 +225,24 @@ async def settle(pilot: Pilot, tries: int = 50) -> None:
 
 # --- reading the screen back ---------------------------------------------------------------
 def view_lines(view: LineView) -> list[str]:
-    """The text of every visible line of a line-API widget (AgentGrid, QueuePanel)."""
-    return [view.render_line(y).text for y in range(view.size.height)]
+    """The text of every visible line of a line-API widget (AgentGrid, QueuePanel), without
+    the scroll bar's cell at the end of each."""
+    return [view.render_line(y).crop(0, view.line_width).text for y in range(view.size.height)]
+
+
+def assert_drawn_as_new(view: LineView) -> None:
+    """Every visible line the view keeps is the strip a full draw makes now, scroll bar
+    cell included."""
+    top = int(view.scroll_y)
+    for row in range(view.size.height):
+        index = top + row
+        if index >= view.line_count():
+            break
+        kept = view._cache[index][4]
+        fresh = view._draw(index, view.line_width, view.bar_cell(row))
+        assert list(kept) == list(fresh), f"{type(view).__name__} line {index}"
+        # And what Textual is handed for the row (it may come from the lines made current).
+        assert list(view.render_line(row)) == list(fresh), f"{type(view).__name__} row {row}"
 
 
 def static_text(static: Static) -> str:

@@ -281,7 +281,7 @@ class AgentGrid(LineView):
 
     def on_click(self, event: Click) -> None:
         """A click selects the tile under the pointer; a double click opens it."""
-        offset = event.get_content_offset(self)
+        offset = self.line_offset(event)
         if offset is None:
             return
         line = offset.y + int(self.scroll_y)

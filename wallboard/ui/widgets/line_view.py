@@ -5,6 +5,11 @@ queue panel are each one widget drawing lines. Each line is cut into spans with 
 (the texts and styles they would show); a tick or a new snapshot compares the keys of the
 visible lines and refreshes just the cells that differ. A line whose only changes are its
 timers' text (text spans) is patched in place rather than drawn again.
+
+The view draws its own scroll bar, one cell at the right of each line, instead of Textual's
+`ScrollBar` widget: a widget inside the view cuts every changed line into three new strips
+at its edges in the compositor, which cost about as much as drawing the lines themselves.
+As part of the line, the bar's cell changes only when the view scrolls or its length does.
 """
 
 from __future__ import annotations
@@ -14,13 +19,15 @@ from collections.abc import Hashable
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Region, Size
+from textual.events import MouseDown, MouseEvent, MouseMove, MouseRelease, MouseUp
+from textual.geometry import Offset, Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from wallboard.ui.widgets import line_styles
 
 HEIGHT_STEP = 32
+BAR_WIDTH = 1  # the scroll bar's column, at the right of every line
 
 
 def fit(text: str, width: int) -> str:
@@ -58,6 +65,18 @@ class LineView(ScrollView, can_focus=True):
     Each line is cut into spans (a tile, a tile's timer, a queue's wait) with a key each;
     when a key changes only that span is refreshed, so a ticking timer costs the terminal
     its few changed cells, not the whole line.
+
+    Every line ends in a cell of the view's scroll bar (track or thumb, in the CSS
+    `scrollbar-*` colours; blank while every line fits). Clicking the bar jumps there and
+    dragging its thumb scrolls; the wheel and the keys scroll as in any Textual view.
+    Textual's own scroll bar is kept at width 0 (`scrollbar-size-vertical: 0`): it still
+    decides whether the view can scroll, but takes no cells.
+    """
+
+    DEFAULT_CSS = """
+    LineView {
+        scrollbar-size-vertical: 0;
+    }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -65,8 +84,8 @@ class LineView(ScrollView, can_focus=True):
         if line_styles.supported():
             self._styles_cache = line_styles.LineStylesCache()  # decorates changed lines cheaply
         self.now = 0.0
-        # Line index → (epoch, width, spans drawn, strip): what is on screen there.
-        self._cache: dict[int, tuple[int, int, tuple[Span, ...], Strip]] = {}
+        # Line index → (epoch, width, spans drawn, bar cell drawn, strip): what is on screen.
+        self._cache: dict[int, tuple[int, int, tuple[Span, ...], Segment, Strip]] = {}
         # Line index → strip, for the lines the last `refresh_changed` found or made current:
         # Textual asks for them right after, and their spans need no second computing.
         self._current: dict[int, Strip] = {}
@@ -74,6 +93,10 @@ class LineView(ScrollView, can_focus=True):
         self._width = 1
         self._viewport_height = 0
         self._title = ""
+        # Viewport rows [start, end) the scroll bar's thumb covers; equal when nothing scrolls.
+        self._thumb = (0, 0)
+        self._bar_looks: BarLooks | None = None  # made from the CSS when first needed
+        self._grab: int | None = None  # while the thumb is dragged: the row of it held
 
     # --- what subclasses provide -------------------------------------------------------
     def line_count(self) -> int:
@@ -91,8 +114,17 @@ class LineView(ScrollView, can_focus=True):
     # --- the machinery -----------------------------------------------------------------
     @property
     def line_width(self) -> int:
-        """The width lines are drawn at (measured on resize: this is read for every line)."""
+        """The width lines are drawn at, the scroll bar's column not included (measured on
+        resize: this is read for every line)."""
         return self._width
+
+    def line_offset(self, event: MouseEvent) -> Offset | None:
+        """Where `event` falls among the lines' cells; None outside them (on the border,
+        the padding or the scroll bar)."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.x >= self.line_width:
+            return None
+        return offset
 
     def set_title(self, title: str) -> None:
         """Set the border title only when it changed: each assignment repaints the widget."""
@@ -107,6 +139,7 @@ class LineView(ScrollView, can_focus=True):
     def redraw_all(self) -> None:
         """Forget every cached line and redraw (theme or layout changed)."""
         self._epoch += 1
+        self._bar_looks = None
         self.forget_lines()
         self.refresh()
 
@@ -124,11 +157,12 @@ class LineView(ScrollView, can_focus=True):
         size = Size(self.line_width, height)
         if size != self.virtual_size:
             self.virtual_size = size
-            # Textual re-decides scrollbars only when the widget's own size changes; a new
-            # virtual size alone would leave a stale scrollbar (Textual 8.2).
+            # Textual re-decides whether the view scrolls only when the widget's own size
+            # changes; a new virtual size alone would leave that stale (Textual 8.2).
             refresh_scrollbars = getattr(self, "_refresh_scrollbars", None)
             if refresh_scrollbars is not None:
                 refresh_scrollbars()
+            self._place_thumb()
         self.refresh_changed()
 
     def _spans(self, index: int) -> tuple[Span, ...]:
@@ -141,41 +175,51 @@ class LineView(ScrollView, can_focus=True):
         regions: list[Region] = []
         current: dict[int, Strip] = {}
         self._current = current
-        for index in range(top, top + self.size.height):
+        blank, track, thumb = self._bar_cells()
+        thumb_start, thumb_end = self._thumb
+        width = self.line_width
+        epoch = self._epoch
+        bar_run = [(width, width + BAR_WIDTH)]
+        for row in range(self.size.height):
+            index = top + row
+            bar = blank if thumb_start == thumb_end else track
+            if thumb_start <= row < thumb_end:
+                bar = thumb
             cached = self._cache.get(index)
             spans = self._spans(index)
-            if cached is None:
+            if cached is None or cached[0] != epoch or cached[1] != width:
                 self.refresh_line(index)
                 changed += 1
                 continue
-            epoch, width, drawn, _ = cached
-            if epoch != self._epoch or width != self.line_width:
-                self.refresh_line(index)
-                changed += 1
-                continue
+            _, _, drawn, drawn_bar, old_strip = cached
+            same_bar = drawn_bar is bar or drawn_bar == bar
             if spans == drawn:
-                current[index] = cached[3]
-                continue
-            if spans is _BLANK or len(drawn) != len(spans):
+                if same_bar:
+                    current[index] = old_strip
+                    continue
+                strip, runs = _with_bar(old_strip, bar), bar_run  # scrolled or grew
+            elif spans is _BLANK or len(drawn) != len(spans):
                 self.refresh_line(index)  # a line emptied, or laid out anew: draw it whole
                 changed += 1
                 continue
-            # Refresh only the runs of cells that differ: with the chops patch (ui/chops.py)
-            # Textual then sends just those cells. Ticking text is patched into the drawn
-            # strip; anything else draws the line and compares it with the drawn one.
-            changed += 1
-            width = self.line_width
-            old_strip = cached[3]
-            patched = patch_text_spans(old_strip, drawn, spans)
-            if patched is None:
-                strip = self._draw(index, width)
-                runs = cell_runs(old_strip, strip)
             else:
-                strip, runs = patched
-            self._cache[index] = (self._epoch, width, spans, strip)
+                # Refresh only the runs of cells that differ: with the chops patch
+                # (ui/chops.py) Textual then sends just those cells. Ticking text is patched
+                # into the drawn strip; anything else draws the line and compares it.
+                patched = patch_text_spans(old_strip, drawn, spans)
+                if patched is None:
+                    strip = self._draw(index, width, bar)
+                    runs = cell_runs(old_strip, strip)
+                else:
+                    strip, runs = patched
+                    if not same_bar:
+                        strip = _with_bar(strip, bar)
+                        runs = [*runs, *bar_run]
+            changed += 1
+            self._cache[index] = (epoch, width, spans, bar, strip)
             current[index] = strip
             for x1, x2 in runs:
-                regions.append(Region(x1, index - top, x2 - x1, 1))
+                regions.append(Region(x1, row, x2 - x1, 1))
         if regions:
             self.refresh(*regions)
         return changed
@@ -205,22 +249,106 @@ class LineView(ScrollView, can_focus=True):
             return strip
         width = self.line_width
         spans = self._spans(index)
+        bar = self.bar_cell(y)
         cached = self._cache.get(index)
-        if cached is not None and cached[:3] == (self._epoch, width, spans):
-            return cached[3]
+        if cached is not None and cached[:4] == (self._epoch, width, spans, bar):
+            return cached[4]
         if spans is _BLANK:
-            strip = Strip.blank(width, self.base_style())
+            strip = Strip([Segment(" " * width, self.base_style()), bar], width + BAR_WIDTH)
         else:
-            strip = self._draw(index, width)
-        self._cache[index] = (self._epoch, width, spans, strip)
+            strip = self._draw(index, width, bar)
+        self._cache[index] = (self._epoch, width, spans, bar, strip)
         if len(self._cache) > 4 * max(self.size.height, 50):
             self._trim_cache()
         return strip
 
-    def _draw(self, index: int, width: int) -> Strip:
+    def _draw(self, index: int, width: int, bar: Segment) -> Strip:
         # Merged runs of one style: each segment costs an SGR and a reset on the wire.
-        # (Merged before the Strip is made: each Strip builds seven caches.)
-        return Strip(Segment.simplify(self.build_line(index, width)), width)
+        # (Merged before the Strip is made: each Strip builds seven caches.) The bar's cell
+        # stays a segment of its own, so that it can be replaced alone.
+        segments = list(Segment.simplify(self.build_line(index, width)))
+        segments.append(bar)
+        return Strip(segments, width + BAR_WIDTH)
+
+    # --- the scroll bar ------------------------------------------------------------------
+    def bar_cell(self, row: int) -> Segment:
+        """The scroll bar's cell on viewport row `row`: thumb, track, or blank when every
+        line fits."""
+        blank, track, thumb = self._bar_cells()
+        start, end = self._thumb
+        if start == end:
+            return blank
+        return thumb if start <= row < end else track
+
+    def _bar_cells(self) -> tuple[Segment, Segment, Segment]:
+        looks = self._bar_looks
+        if looks is None:
+            looks = self._bar_looks = BarLooks.of(self)
+        return looks.blank, looks.track, looks.grabbed if self._grab is not None else looks.thumb
+
+    def notify_style_update(self) -> None:
+        """The CSS changed (a theme, focus): the bar's colours are read again."""
+        super().notify_style_update()
+        self._bar_looks = None
+
+    def _place_thumb(self) -> None:
+        """Work out the thumb's rows from the scroll position and the lengths (on scroll,
+        resize and a new virtual height; every line reads the result)."""
+        height = self.size.height
+        virtual = self.virtual_size.height
+        if height <= 0 or virtual <= height:
+            thumb = (0, 0)
+        else:
+            size = max(1, min(height, round(height * height / virtual)))
+            span = virtual - height
+            start = round(max(0.0, min(float(self.scroll_y), span)) / span * (height - size))
+            thumb = (start, start + size)
+        if thumb != self._thumb:
+            self._thumb = thumb
+            # Lines made current for the old thumb must not be handed to Textual.
+            self._current = {}
+
+    def on_mouse_down(self, event: MouseDown) -> None:
+        """A press on the bar: hold the thumb there (jumping to it on the track)."""
+        offset = event.get_content_offset(self)
+        start, end = self._thumb
+        if offset is None or offset.x < self.line_width or start == end or event.button != 1:
+            return
+        event.stop()
+        self._grab = offset.y - start if start <= offset.y < end else (end - start) // 2
+        self.capture_mouse()
+        self._drag_to(offset.y)
+        self.refresh_changed()  # the held thumb's colour
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        """Dragging the thumb scrolls the view."""
+        if self._grab is not None:
+            self._drag_to(event.get_content_offset_capture(self).y)
+
+    def on_mouse_up(self, event: MouseUp) -> None:
+        """Let the thumb go."""
+        if self._grab is not None:
+            event.stop()
+            self.release_mouse()
+            self._let_go()
+
+    def on_mouse_release(self, _event: MouseRelease) -> None:
+        """The mouse capture ended some other way: let the thumb go too."""
+        self._let_go()
+
+    def _let_go(self) -> None:
+        if self._grab is not None:
+            self._grab = None
+            self.refresh_changed()
+
+    def _drag_to(self, row: int) -> None:
+        """Scroll so that the held row of the thumb is at viewport row `row`."""
+        start, end = self._thumb
+        room = self.size.height - (end - start)  # rows the thumb can move through
+        if self._grab is None or room <= 0:
+            return
+        fraction = max(0.0, min(1.0, (row - self._grab) / room))
+        self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False)
 
     def _trim_cache(self) -> None:
         """Keep only the visible lines cached: the cache is bounded by the screen."""
@@ -231,20 +359,59 @@ class LineView(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Scrolling shows other lines: redraw the view."""
         super().watch_scroll_y(old_value, new_value)
+        self._current = {}  # made for the rows the lines were on before
+        self._place_thumb()
         self._trim_cache()
 
     def on_resize(self) -> None:
         """A new width changes every line."""
         region = self.scrollable_content_region
-        self._width = max(1, region.width)
+        self._width = max(1, region.width - BAR_WIDTH)
         self._viewport_height = region.height
         self.forget_lines()
+        self._place_thumb()
         self.relayout()
 
     def forget_lines(self) -> None:
         """Forget every drawn line: what they show has changed meaning (layout, theme)."""
         self._cache.clear()
         self._current.clear()
+
+
+class BarLooks:
+    """The scroll bar's cells in the view's CSS colours (Textual's scroll bar's colours,
+    worked out as it works them out)."""
+
+    def __init__(self, blank: Segment, track: Segment, thumb: Segment, grabbed: Segment):
+        self.blank = blank
+        self.track = track
+        self.thumb = thumb
+        self.grabbed = grabbed
+
+    @classmethod
+    def of(cls, view: LineView) -> BarLooks:
+        """The looks for `view` as its styles are now."""
+        styles = view.styles
+        base_background, _ = view.background_colors
+        track = styles.scrollbar_background
+        if track.a < 1:
+            track = base_background + track
+        held = styles.scrollbar_background_active
+        if held.a < 1:
+            held = base_background + held
+        return cls(
+            Segment(" ", view.base_style()),
+            Segment(" ", Style(bgcolor=track.rich_color)),
+            Segment(" ", Style(bgcolor=(track + styles.scrollbar_color).rich_color)),
+            Segment(" ", Style(bgcolor=(held + styles.scrollbar_color_active).rich_color)),
+        )
+
+
+def _with_bar(strip: Strip, bar: Segment) -> Strip:
+    """`strip` (a line drawn with its bar cell last) with `bar` as that cell."""
+    segments = list(strip)
+    segments[-1] = bar
+    return Strip(segments, strip.cell_length)
 
 
 MERGE_GAP = 6  # a cursor move and a colour cost more than re-sending a few cells

@@ -168,7 +168,7 @@ class QueuePanel(LineView):
 
     def on_click(self, event: Click) -> None:
         """A click selects a line; a double click opens a caller."""
-        offset = event.get_content_offset(self)
+        offset = self.line_offset(event)
         if offset is None:
             return
         index = offset.y + int(self.scroll_y)
