@@ -104,6 +104,7 @@ def install(path: str) -> None:
     _wrap(TotalsBar, "show", "totals_show")
     _wrap(LineView, "render_line", "render_line")
     _wrap(Screen, "_on_timer_update", "frame")
+    _wrap(Screen, "_refresh_layout", "layout")  # a whole-screen layout pass, inside a frame
     _wrap(App, "_display", "display")
 
     import gc

@@ -15,6 +15,7 @@ As part of the line, the bar's cell changes only when the view scrolls or its le
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -378,15 +379,15 @@ class LineView(ScrollView, can_focus=True):
         self._current.clear()
 
 
+@dataclass(frozen=True, slots=True)
 class BarLooks:
     """The scroll bar's cells in the view's CSS colours (Textual's scroll bar's colours,
     worked out as it works them out)."""
 
-    def __init__(self, blank: Segment, track: Segment, thumb: Segment, grabbed: Segment):
-        self.blank = blank
-        self.track = track
-        self.thumb = thumb
-        self.grabbed = grabbed
+    blank: Segment  # every line fits: nothing to scroll
+    track: Segment
+    thumb: Segment
+    grabbed: Segment  # the thumb while the mouse holds it
 
     @classmethod
     def of(cls, view: LineView) -> BarLooks:
