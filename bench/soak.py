@@ -12,10 +12,13 @@ flat: RSS and traced memory grow less than 5 %, the task count does not grow, co
 stay within their bounds. The verdict and every sample are printed as JSON (and written to
 `--json` if given); the exit status is 1 when a check fails.
 
-    python bench/soak.py                                  # 60 s, speed 600 (10 sim. hours)
-    python bench/soak.py --seconds 300 --json soak.json   # 5 minutes (~2 sim. days)
-    python bench/soak.py --seconds 1010                   # a simulated week
-    python bench/soak.py --seconds 300 --faults chaos,hang=0,down_seconds=3
+    python -m bench.soak                                  # 60 s, speed 600 (10 sim. hours)
+    python -m bench.soak --seconds 300 --json soak.json   # 5 minutes (~2 sim. days)
+    python -m bench.soak --seconds 1010                   # a simulated week
+    python -m bench.soak --seconds 300 --faults chaos,hang=0,down_seconds=3
+
+Run it as a module from the checkout: as a script (`python bench/soak.py`) it would import
+the copy of `wallboard` installed in the venv, which is the code of the last install.
 
 `WALLBOARD_SOAK_SECONDS` sets the default duration. `tests/soak/test_soak.py` runs this.
 """

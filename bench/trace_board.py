@@ -146,8 +146,10 @@ def child(argv: list[str]) -> None:
     main()
 
 
-def report(path: Path) -> str:
-    """Per poll: the phases between the answer and the screen; per frame: the cost."""
+def report(path: Path, warmup_s: float = 5.0) -> str:
+    """Per poll: the phases between the answer and the screen; per frame and per second of
+    steady state (after `warmup_s`, without the start-up's layouts and first drawing): the
+    cost."""
     events = [json.loads(line) for line in path.read_text().splitlines() if line]
     polls = [e for e in events if e["ev"] == "screen_updated"]
     lines = [f"{len(polls)} polls traced"]
@@ -186,6 +188,9 @@ def report(path: Path) -> str:
             count = rows[0].get(key + "_n")
             suffix = f"  [{statistics.median(r[key + '_n'] for r in rows):g}]" if count else ""
             lines.append(f"  {key:<18} {value:8.1f} {cpu}{suffix}")
+    if events:
+        steady_from = events[0]["t"] + warmup_s
+        events = [e for e in events if e["t"] >= steady_from]
     frames = [e["ms"] for e in events if e["ev"] == "frame"]
     ticks = [e["ms"] for e in events if e["ev"] == "tick"]
     totals: dict[str, float] = defaultdict(float)
@@ -196,9 +201,12 @@ def report(path: Path) -> str:
     if events:
         span = (events[-1]["t"] - events[0]["t"]) or 1.0
         median_frame = statistics.median(frames or [0])
-        lines.append(f"frames: {len(frames)} in {span:.0f}s, median {median_frame:.1f} ms")
+        lines.append(
+            f"after {warmup_s:g}s of start-up: frames: {len(frames)} in {span:.0f}s, "
+            f"median {median_frame:.1f} ms"
+        )
         lines.append(f"ticks: median {statistics.median(ticks or [0]):.1f} ms")
-        lines.append("per second of run: wall ms, main-thread CPU ms (nested phases overlap)")
+        lines.append("per second of steady state: wall ms, main-thread CPU ms (nested overlap)")
         for name, total in sorted(totals.items(), key=lambda item: -item[1]):
             if name != "screen_updated":
                 lines.append(f"  {name:<18} {total / span:8.2f} {cpu_totals[name] / span:8.2f}")
