@@ -217,3 +217,20 @@ async def test_a_new_theme_recolours_the_bar(board_app: Callable[..., WallboardA
         assert light != dark
         assert light == set(textual_colours(grid))
         assert_drawn_as_new(grid)
+
+
+async def test_a_css_change_outside_the_themes_recolours_the_bar(
+    board_app: Callable[..., WallboardApp],
+) -> None:
+    app = board_app()
+    async with running(app, size=SMALL) as pilot:
+        grid = app.query_one(AgentGrid)
+        app.stylesheet.add_source("AgentGrid.-alarm { scrollbar-color: #ff0000; }")
+        app.stylesheet.reparse()
+        grid.add_class("-alarm")  # a rule the board's own redraws know nothing of
+        await pilot.pause()
+        grid.refresh_changed()  # the next tick's check of every visible line
+        await pilot.pause()
+        assert grid.styles.scrollbar_color.hex == "#FF0000"
+        assert set(bar_colours(grid)) == set(textual_colours(grid))
+        assert_drawn_as_new(grid)
