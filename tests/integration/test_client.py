@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.abc
 import json
 import random
+import sys
 import time
 from typing import Any
 
@@ -613,3 +615,29 @@ async def test_a_streamed_answer_over_the_size_limit_is_refused(start_app):
     error = await failure_of(client)
     assert isinstance(error, ProtocolError)
     assert "4096" in error.message
+
+
+class _ImportWatcher(importlib.abc.MetaPathFinder):
+    """Records every module the import system searches for (found in sys.modules: none)."""
+
+    def __init__(self) -> None:
+        self.searched: list[str] = []
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        self.searched.append(name)
+        return None
+
+
+async def test_a_poll_searches_for_no_module(sim):
+    # httpcore asks `sniffio` which event loop runs several times a request; were it not
+    # installed, each ask would be a failed import searching sys.path (~70 µs each).
+    watcher = _ImportWatcher()
+    async with client_for(sim) as client:
+        await client.fetch()  # connections and lazy imports made once
+        sys.meta_path.insert(0, watcher)
+        try:
+            for _ in range(3):
+                await client.fetch()
+        finally:
+            sys.meta_path.remove(watcher)
+    assert watcher.searched == []
