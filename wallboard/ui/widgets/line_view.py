@@ -176,16 +176,13 @@ class LineView(ScrollView, can_focus=True):
         regions: list[Region] = []
         current: dict[int, Strip] = {}
         self._current = current
-        blank, track, thumb = self._bar_cells()
-        thumb_start, thumb_end = self._thumb
+        bar_cell = self.bar_cell
         width = self.line_width
         epoch = self._epoch
         bar_run = [(width, width + BAR_WIDTH)]
         for row in range(self.size.height):
             index = top + row
-            bar = blank if thumb_start == thumb_end else track
-            if thumb_start <= row < thumb_end:
-                bar = thumb
+            bar = bar_cell(row)
             cached = self._cache.get(index)
             spans = self._spans(index)
             if cached is None or cached[0] != epoch or cached[1] != width:
@@ -304,10 +301,9 @@ class LineView(ScrollView, can_focus=True):
             span = virtual - height
             start = round(max(0.0, min(float(self.scroll_y), span)) / span * (height - size))
             thumb = (start, start + size)
-        if thumb != self._thumb:
-            self._thumb = thumb
-            # Lines made current for the old thumb must not be handed to Textual.
-            self._current = {}
+        # Every caller drops the lines made current for the old thumb (scroll, resize) or
+        # makes them anew right after (`relayout`).
+        self._thumb = thumb
 
     def on_mouse_down(self, event: MouseDown) -> None:
         """A press on the bar: hold the thumb there (jumping to it on the track)."""
