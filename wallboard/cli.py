@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 import unicodedata
 from pathlib import Path
 from typing import Any, NoReturn
@@ -58,6 +59,11 @@ _compact_option = click.option(
 _wall_option = click.option(
     "--wall", is_flag=True, default=None, help="Wall-screen mode: big totals, no input needed."
 )
+_store_option = click.option(
+    "--store",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite file of the day's counters (default: in the user data directory).",
+)
 
 
 @click.group(invoke_without_command=True)
@@ -77,6 +83,7 @@ def main(ctx: click.Context) -> None:
 @_code_file_option
 @_compact_option
 @_wall_option
+@_store_option
 def run(
     base_url: str | None,
     interval: float | None,
@@ -85,6 +92,7 @@ def run(
     code_file: Path | None,
     compact: bool | None,
     wall: bool | None,
+    store: Path | None,
 ) -> None:
     """Run the board for the configured account."""
     settings = _settings(
@@ -96,6 +104,7 @@ def run(
             "theme": theme,
             "compact": compact,
             "wall": wall,
+            "store": store,
         },
     )
     try:
@@ -117,6 +126,7 @@ def run(
 @_config_option
 @_compact_option
 @_wall_option
+@_store_option
 def demo(
     agents: int,
     queues: int,
@@ -127,8 +137,11 @@ def demo(
     config: Path | None,
     compact: bool | None,
     wall: bool | None,
+    store: Path | None,
 ) -> None:
-    """Run the board on the built-in call-centre simulator: no set-up, no network."""
+    """Run the board on the built-in call-centre simulator: no set-up, no network.
+
+    The day's counters go to a temporary store unless --store names one."""
     settings = _settings(
         config,
         None,
@@ -137,6 +150,7 @@ def demo(
             "theme": theme,
             "compact": compact,
             "wall": wall,
+            "store": store,
         },
     )
     from wallboard.ui.launch import run_demo_board
@@ -202,6 +216,99 @@ async def _one_snapshot(
         return await source.fetch()
     finally:
         await source.aclose()
+
+
+@main.command()
+@_base_url_option
+@click.option("--interval", type=float, help="Seconds between polls (default 5).")
+@_store_option
+@_config_option
+@_code_file_option
+def hub(
+    base_url: str | None,
+    interval: float | None,
+    store: Path | None,
+    config: Path | None,
+    code_file: Path | None,
+) -> None:
+    """Poll, count the day and save it, with no screen (for servers and many boards).
+
+    One status line a minute and each failure go to stderr. SIGTERM or SIGINT finish the
+    current write and exit 0."""
+    settings = _settings(
+        config, code_file, {"base_url": base_url, "interval_s": interval, "store": store}
+    )
+    try:
+        code = settings.require_code()
+    except ConfigError as error:
+        _fail(str(error), EXIT_USAGE)
+    from wallboard.core.clock import SystemClock
+    from wallboard.hub.service import Hub, run_hub
+    from wallboard.sources.api_source import api_source_for
+    from wallboard.ui.launch import open_recorder
+
+    clock = SystemClock()
+    recorder = open_recorder(settings)
+    if not recorder.counting:
+        _fail(recorder.problem or "the store cannot be used", EXIT_USAGE)
+
+    def log(line: str) -> None:
+        click.echo(f"wallboard hub: {line}", err=True)
+
+    log(
+        f"polling {_host_of(settings.base_url)} every {settings.interval_s:g}s; "
+        f"counting into {settings.store_path()}"
+    )
+    the_hub = Hub(
+        api_source_for(settings, code, clock),
+        clock,
+        recorder,
+        interval_s=settings.interval_s,
+        log=log,
+    )
+    sys.exit(asyncio.run(run_hub(the_hub)))
+
+
+def _host_of(url: str) -> str:
+    """The host (and port) of a URL, never its user part or query."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc.rpartition("@")[2] or url
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_store_option
+@click.option("--day", help="The business day, YYYY-MM-DD (default: the latest in the store).")
+@_config_option
+def stats(as_json: bool, store: Path | None, day: str | None, config: Path | None) -> None:
+    """Print the day's figures per queue and per agent from the store."""
+    from datetime import date
+
+    from wallboard.hub.stats import StatsError, read_stats, stats_table
+
+    settings = _settings(config, None, {"store": store})
+    try:
+        wanted = date.fromisoformat(day) if day is not None else None
+    except ValueError:
+        _fail(f"--day must be YYYY-MM-DD, not {day!r}", EXIT_USAGE)
+    try:
+        result = read_stats(
+            settings.store_path(),
+            calendar=settings.calendar(),
+            thresholds=settings.thresholds(),
+            interval_s=settings.interval_s,
+            day=wanted,
+            now=time.time(),
+        )
+    except StatsError as error:
+        _fail(str(error), EXIT_USAGE)
+    for warning in result.warnings:
+        click.echo(f"wallboard: {warning}", err=True)
+    if as_json:
+        click.echo(_terminal_safe_json(result.document))
+    else:
+        click.echo("\n".join(stats_table(result.document)))
 
 
 @main.command()

@@ -9,11 +9,22 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
+import zoneinfo
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
 import httpx
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+import platformdirs
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -22,6 +33,8 @@ from pydantic_settings import (
 )
 
 from wallboard.api.client import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES
+from wallboard.core.calendar import DayCalendar, parse_day_start
+from wallboard.core.day_metrics import QueueThresholds, ThresholdTable
 
 
 class ConfigError(Exception):
@@ -37,6 +50,22 @@ def config_dir() -> Path:
 def default_config_path() -> Path:
     """Where the config file is looked for when `--config` is not given."""
     return config_dir() / "config.toml"
+
+
+def default_store_path() -> Path:
+    """Where the day's counters are kept when `--store` is not given (the user data dir)."""
+    return Path(platformdirs.user_data_dir("wallboard", appauthor=False)) / "wallboard.sqlite3"
+
+
+class QueueSettings(BaseModel):
+    """Settings of one queue (`[queues."ID"]`, `[queues."Name"]` or `[queues."*"]`); what
+    is left out comes from the top-level settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    service_level_s: float | None = Field(default=None, ge=0, le=3600)
+    short_abandon_s: float | None = Field(default=None, ge=0, le=600)
+    service_level_target_pct: float | None = Field(default=None, ge=0, le=100)
 
 
 class Settings(BaseSettings):
@@ -61,6 +90,67 @@ class Settings(BaseSettings):
     theme: str | None = None
     compact: bool = False
     wall: bool = False
+    # The day's figures (see docs/METRICS.md).
+    service_level_s: float = Field(default=20.0, ge=0, le=3600)
+    short_abandon_s: float = Field(default=5.0, ge=0, le=600)
+    service_level_target_pct: float = Field(default=80.0, ge=0, le=100)
+    queues: dict[str, QueueSettings] = Field(default_factory=dict)
+    store: Path | None = None  # default: default_store_path()
+    timezone: str | None = None  # default: the machine's zone
+    day_starts: str = "00:00"
+    keep_days: int = Field(default=35, ge=1, le=3660)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Jerusalem)") from None
+        return value
+
+    @field_validator("day_starts")
+    @classmethod
+    def _day_start(cls, value: str) -> str:
+        parse_day_start(value)
+        return value
+
+    def zone(self) -> tzinfo:
+        """The centre's time zone: `timezone`, else the machine's."""
+        if self.timezone:
+            return zoneinfo.ZoneInfo(self.timezone)
+        import tzlocal
+
+        try:
+            return tzlocal.get_localzone()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, LookupError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    def calendar(self) -> DayCalendar:
+        """When each business day starts."""
+        return DayCalendar(self.zone(), parse_day_start(self.day_starts))
+
+    def thresholds(self) -> ThresholdTable:
+        """Service-level thresholds per queue, defaults filled in from the top level."""
+        default = QueueThresholds(
+            self.service_level_s, self.short_abandon_s, self.service_level_target_pct
+        )
+        return ThresholdTable(
+            default,
+            {
+                name: QueueThresholds(
+                    _given(queue.service_level_s, default.service_level_s),
+                    _given(queue.short_abandon_s, default.short_abandon_s),
+                    _given(queue.service_level_target_pct, default.service_level_target_pct),
+                )
+                for name, queue in self.queues.items()
+            },
+        )
+
+    def store_path(self) -> Path:
+        """The store file to use."""
+        return self.store if self.store is not None else default_store_path()
 
     @field_validator("base_url")
     @classmethod
@@ -103,6 +193,10 @@ class Settings(BaseSettings):
                 f"{default_config_path()}, or pass --code-file PATH"
             )
         return self.code.get_secret_value().strip()
+
+
+def _given(value: float | None, default: float) -> float:
+    return default if value is None else value
 
 
 def load_settings(

@@ -51,6 +51,7 @@ __all__ = [
     "STATUS_NAMES",
     "WARMUP_S",
     "CallCentre",
+    "SimTruth",
 ]
 
 #: Vendor status codes of ``onlineUserStatus`` and what they mean.
@@ -179,6 +180,80 @@ _WAITING, _OFFERED, _GONE = range(3)
 _QUEUE_CALL, _OUTBOUND_CALL, _CONSULT_CALL = range(3)
 
 
+#: How many outcomes of each kind the ground truth keeps (a simulated week at the default size).
+TRUTH_MAX_RECORDS = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class CallerFate:
+    """What really became of one queue caller: answered or abandoned, after how long."""
+
+    at: float  # simulated UTC epoch when the caller left the queue
+    queue_id: int
+    call_id: str
+    answered: bool
+    wait_s: float
+    agent: str = ""  # the SIP id that answered
+
+
+@dataclass(frozen=True, slots=True)
+class RingMiss:
+    """An agent's phone rang out: the agent did not answer a queue call offered to them."""
+
+    at: float
+    agent: str
+    ivrid: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallEnd:
+    """An answered call ended: who had it, how long it lasted since the answer, and its hold."""
+
+    at: float
+    agent: str
+    ivrid: str
+    incoming: bool
+    handle_s: float
+    hold_s: float
+
+
+@dataclass(slots=True)
+class SimTruth:
+    """The simulator's ground truth, which a board can only infer from snapshots.
+
+    Every caller's fate, every ring that went unanswered and every answered call that
+    ended, in the order they happened, each list bounded by :data:`TRUTH_MAX_RECORDS`.
+    Tests compare what the board infers with these.
+    """
+
+    fates: deque[CallerFate] = field(default_factory=lambda: deque(maxlen=TRUTH_MAX_RECORDS))
+    misses: deque[RingMiss] = field(default_factory=lambda: deque(maxlen=TRUTH_MAX_RECORDS))
+    ends: deque[CallEnd] = field(default_factory=lambda: deque(maxlen=TRUTH_MAX_RECORDS))
+
+    def fates_between(self, start: float, end: float) -> list[CallerFate]:
+        """Callers who left a queue in ``[start, end)``."""
+        return [f for f in self.fates if start <= f.at < end]
+
+    def to_json(self, start: float = 0.0, end: float = math.inf) -> dict[str, Any]:
+        """Counts and waits per queue and per agent in ``[start, end)``, as plain JSON."""
+        queues: dict[str, dict[str, Any]] = {}
+        for f in self.fates_between(start, end):
+            q = queues.setdefault(
+                str(f.queue_id),
+                {"answered": 0, "abandoned": 0, "answer_waits": [], "abandon_waits": []},
+            )
+            q["answered" if f.answered else "abandoned"] += 1
+            q["answer_waits" if f.answered else "abandon_waits"].append(round(f.wait_s, 3))
+        agents: dict[str, dict[str, Any]] = {}
+        for m in self.misses:
+            if start <= m.at < end:
+                agents.setdefault(m.agent, {"missed": 0, "handled": 0})["missed"] += 1
+        for e in self.ends:
+            if start <= e.at < end:
+                agents.setdefault(e.agent, {"missed": 0, "handled": 0})["handled"] += 1
+        return {"queues": queues, "agents": agents}
+
+
 @dataclass(slots=True, eq=False)
 class _Queue:
     qid: int
@@ -223,6 +298,8 @@ class _Call:
     caller: _Caller | None = None  # the queue caller, for a queue call
     fails: bool = False  # rings out / nobody answers the dialled number
     answered_at: float = 0.0  # 0 until answered
+    hold_since: float = 0.0  # when the current hold began (0: not on hold)
+    held_s: float = 0.0  # hold time so far
     alive: bool = True
     consult: _Call | None = None  # the colleague dialled while this call is on hold
 
@@ -281,6 +358,8 @@ class CallCentre:
         self._id_mul = self._rng.randrange(1 << 39) * 2 + 1
         self._id_add = self._rng.randrange(1 << 40)
         self._day_cache: tuple[int, str] = (-1, "")
+        #: What really happened (answered, abandoned, missed, ended), for tests of inference.
+        self.truth = SimTruth()
         self._build_queues(queues, agents)
         self._build_agents(agents)
         self._handlers: list[Callable[[Any, float], None]] = [
@@ -565,6 +644,7 @@ class CallCentre:
                 self._wrap_up(agent, t, 1.0, follow_up=False)
         caller.state = _GONE
         del q.callers[caller.call_id]
+        self.truth.fates.append(CallerFate(t, q.qid, caller.call_id, False, t - caller.join))
         pending = q.pending
         while pending and pending[0].state == _GONE:
             pending.popleft()
@@ -577,6 +657,7 @@ class CallCentre:
         agent = call.agent
         if call.fails:
             # Rang out: the caller goes back to the head of the line, the agent pauses.
+            self.truth.misses.append(RingMiss(t, agent.username, call.ivrid))
             self._end_call(call)
             caller.state = _WAITING
             caller.call = None
@@ -589,6 +670,9 @@ class CallCentre:
         call.answered_at = t
         caller.state = _GONE
         del caller.queue.callers[caller.call_id]
+        self.truth.fates.append(
+            CallerFate(t, caller.queue.qid, caller.call_id, True, t - caller.join, agent.username)
+        )
         talk = _clamp(rng.lognormvariate(math.log(_TALK_MEDIAN), _TALK_SIGMA), _TALK_MIN, _TALK_MAX)
         if rng.random() < _HOLD_P:
             hold_at = t + talk * rng.uniform(0.2, 0.7)
@@ -602,6 +686,7 @@ class CallCentre:
         if not call.alive:
             return
         call.status = HOLD
+        call.hold_since = t
         if self._rng.random() < _CONSULT_P:
             agent = call.agent
             ext = self._rng.choice(self._agents)
@@ -622,15 +707,17 @@ class CallCentre:
         if not call.alive:
             return
         call.status = TALKING
+        call.held_s += t - call.hold_since
+        call.hold_since = 0.0
         if call.consult is not None and call.consult.alive:
-            self._end_call(call.consult)
+            self._end_call(call.consult, t)
         call.consult = None
 
     def _on_hangup(self, call: _Call, t: float) -> None:
         if not call.alive:
             return
         agent = call.agent
-        self._end_call(call)
+        self._end_call(call, t)
         if call.incoming and self._rng.random() < _TRANSFER_P:
             # Transferred to a colleague's queue: a new call that remembers where it came from.
             caller = call.caller
@@ -715,10 +802,16 @@ class CallCentre:
         agent.calls.append(call)
         return call
 
-    @staticmethod
-    def _end_call(call: _Call) -> None:
+    def _end_call(self, call: _Call, t: float | None = None) -> None:
         call.alive = False
         call.agent.calls.remove(call)
+        if call.answered_at and t is not None:
+            held = call.held_s + (t - call.hold_since if call.hold_since else 0.0)
+            self.truth.ends.append(
+                CallEnd(
+                    t, call.agent.username, call.ivrid, call.incoming, t - call.answered_at, held
+                )
+            )
 
     # --- agents ---------------------------------------------------------------------------
 

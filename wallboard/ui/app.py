@@ -13,6 +13,7 @@ import random
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from textual import events, on
@@ -45,6 +46,9 @@ from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail
 from wallboard.ui.widgets.health_line import HealthLine, health_text
 from wallboard.ui.widgets.queue_panel import QueuePanel
 from wallboard.ui.widgets.totals import TotalsBar
+
+if TYPE_CHECKING:
+    from wallboard.hub.recorder import DayRecorder
 
 NARROW_WIDTH = 100
 WALL_PAGE_SECONDS = 8
@@ -94,8 +98,12 @@ class WallboardApp(App[int]):
         source: SnapshotSource,
         clock: Clock,
         options: BoardOptions | None = None,
+        *,
+        recorder: DayRecorder | None = None,
     ) -> None:
         super().__init__()
+        # Counts the day from the same snapshots (None: the board shows only what is).
+        self.recorder = recorder
         # Textual 8 re-sends a line from its start up to each dirty region; send the region
         # alone (a process-wide patch, guarded by version: see ui/chops.py).
         chops.install()
@@ -193,6 +201,7 @@ class WallboardApp(App[int]):
                 self.options.interval_s,
             )
             return
+        self._count_day(snapshot)
         self.health = self.health.succeeded(now, snapshot.latency_s, len(snapshot.skipped))
         # The time the new data is drawn at, set before it is drawn: when it is the coming
         # tick's (`_timer_time`), each line is redrawn once, not for the data then the time.
@@ -209,6 +218,14 @@ class WallboardApp(App[int]):
             len(self.board.agents),
             self.board.totals.waiting,
         )
+
+    def _count_day(self, snapshot: Snapshot) -> None:
+        if self.recorder is None:
+            return
+        try:
+            self.recorder.record(snapshot)
+        except Exception as error:  # counting must never take the live picture down
+            self.log.error("the day's counters could not take a snapshot", error=repr(error))
 
     @on(PollFailed)
     def _poll_failed(self, message: PollFailed) -> None:
@@ -329,7 +346,13 @@ class WallboardApp(App[int]):
             self._set_grid_title(len(grid.agents))
         failing = self.health.error is not None or stale
         self.query_one(HealthLine).show(
-            health_text(self.health, now, self.board.suspicious, self.options.local_time),
+            health_text(
+                self.health,
+                now,
+                self.board.suspicious,
+                self.options.local_time,
+                note=self.recorder.problem if self.recorder is not None else None,
+            ),
             failing,
         )
         if self.detail_for is not None:
@@ -362,6 +385,8 @@ class WallboardApp(App[int]):
         """Stop polling, release the connection pool and the metrics file."""
         self.workers.cancel_group(self, "poll")
         self.metrics.close()
+        if self.recorder is not None:
+            await asyncio.to_thread(self.recorder.close)
         close = getattr(self.source, "aclose", None)
         if close is not None:
             await close()

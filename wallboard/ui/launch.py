@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gc
+import tempfile
+from pathlib import Path
 
 from wallboard.api.client import ActiveCallsClient
 from wallboard.config import Settings
 from wallboard.core.board import WaitThresholds
 from wallboard.core.clock import SystemClock
+from wallboard.hub.recorder import DayRecorder
 from wallboard.sources.api_source import ApiSource, api_source_for
 from wallboard.ui.app import BoardOptions, WallboardApp
 
@@ -41,10 +44,26 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(25_000, 20, 100)
 
 
+def open_recorder(settings: Settings, store: Path | None = None) -> DayRecorder:
+    """The day's counters in the configured store (or `store`), ready to record."""
+    return DayRecorder.open(
+        store or settings.store_path(),
+        calendar=settings.calendar(),
+        thresholds=settings.thresholds(),
+        interval_s=settings.interval_s,
+        keep_days=settings.keep_days,
+    )
+
+
 def run_live_board(settings: Settings, code: str) -> int:
     """Run the board for the configured account; returns the exit code."""
     clock = SystemClock()
-    app = WallboardApp(api_source_for(settings, code, clock), clock, board_options(settings))
+    app = WallboardApp(
+        api_source_for(settings, code, clock),
+        clock,
+        board_options(settings),
+        recorder=open_recorder(settings),
+    )
     tune_garbage_collector()
     return app.run() or 0
 
@@ -80,6 +99,13 @@ def demo_source(
 def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, speed: float) -> int:
     """Run the board on the built-in simulator; returns the exit code."""
     source = demo_source(agents=agents, queues=queues, seed=seed, speed=speed)
-    app = WallboardApp(source, SystemClock(), board_options(settings))
-    tune_garbage_collector()
-    return app.run() or 0
+    # The demo's day is its own: a temporary store, unless one is named.
+    with tempfile.TemporaryDirectory(prefix="wallboard-demo-") as scratch:
+        store = settings.store if settings.store is not None else Path(scratch) / "demo.sqlite3"
+        recorder = open_recorder(settings, store)
+        app = WallboardApp(source, SystemClock(), board_options(settings), recorder=recorder)
+        tune_garbage_collector()
+        try:
+            return app.run() or 0
+        finally:
+            recorder.close()

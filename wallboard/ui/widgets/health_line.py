@@ -18,8 +18,11 @@ def source_label(source: str) -> str:
     return plain(host or source, 60)
 
 
-def health_text(health: Health, now: float, suspicious: str | None, local_tz: bool) -> str:
-    """What the health line says at `now`.
+def health_text(
+    health: Health, now: float, suspicious: str | None, local_tz: bool, note: str | None = None
+) -> str:
+    """What the health line says at `now`; `note` is a lasting problem beside the feed's own
+    (the store of the day's counters, for one).
 
     Most urgent first, so that a narrow screen still shows it: the error and when the next
     try comes, then how old the data is, then the rest.
@@ -33,6 +36,8 @@ def health_text(health: Health, now: float, suspicious: str | None, local_tz: bo
         parts.append(f"⚠ {health.error_kind}: {plain(health.error, 160)}{retry}")
     age = health.age(now)
     parts.append("waiting for first data" if age is None else f"updated {int(age)}s ago")
+    if note:
+        parts.append(f"⚠ {plain(note, 200)}")
     if suspicious:
         parts.append(f"⚠ suspicious: {suspicious}")
     if health.error and health.failures > 1:

@@ -1,0 +1,1 @@
+"""Where snapshots become the day's figures: the recorder (in-process) and the headless hub."""

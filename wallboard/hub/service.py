@@ -1,0 +1,141 @@
+"""`wallboard hub`: poll, infer and save with no screen, saying what it does on stderr.
+
+The hub is the one process that polls for many boards: snapshots and the day's figures
+are made here, and listeners (`Hub.listeners`) receive each snapshot and each failure as
+they happen, so that publishing to other boards plugs in without changing the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from wallboard.api.errors import PollError
+from wallboard.core.clock import Clock
+from wallboard.core.snapshot import Snapshot
+from wallboard.hub.recorder import DayRecorder
+from wallboard.sources.poller import Poller, SnapshotSource
+
+STATUS_EVERY_S = 60.0
+
+
+class Hub:
+    """Polls one source, counts the day, tells listeners; one status line a minute."""
+
+    def __init__(
+        self,
+        source: SnapshotSource,
+        clock: Clock,
+        recorder: DayRecorder,
+        *,
+        interval_s: float,
+        log: Callable[[str], None],
+        status_every_s: float = STATUS_EVERY_S,
+    ) -> None:
+        self.source = source
+        self.clock = clock
+        self.recorder = recorder
+        self.interval_s = interval_s
+        self.log = log
+        self.status_every_s = status_every_s
+        self.listeners: list[Callable[[Snapshot | PollError], None]] = []
+        self.polls_ok = 0
+        self.polls_failed = 0
+        self._last: Snapshot | None = None
+        self._last_problem: str | None = None
+        self._stop = asyncio.Event()
+
+    def stop(self) -> None:
+        """Finish the current poll's write and return from `run`."""
+        self._stop.set()
+
+    async def run(self) -> int:
+        """Poll until stopped; returns the exit code (0)."""
+        self._say_store()
+        poller = Poller(
+            self.source,
+            self.clock,
+            interval_s=self.interval_s,
+            on_snapshot=self._on_snapshot,
+            on_failure=self._on_failure,
+        )
+        polling = asyncio.create_task(poller.run(), name="hub-poller")
+        status = asyncio.create_task(self._status_lines(), name="hub-status")
+        try:
+            await self._stop.wait()
+        finally:
+            for task in (polling, status):
+                task.cancel()
+            for task in (polling, status):
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            finished = await asyncio.to_thread(self.recorder.close)
+            if not finished:
+                self.log("the store did not finish writing in time; the last poll may be lost")
+        return 0
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        self.polls_ok += 1
+        self._last = snapshot
+        self.recorder.record(snapshot)
+        self._say_store()
+        for listener in self.listeners:
+            listener(snapshot)
+
+    def _on_failure(self, error: PollError, retry_in_s: float) -> None:
+        self.polls_failed += 1
+        self.log(f"poll failed: {error.message}; next try in {retry_in_s:.0f}s")
+        for listener in self.listeners:
+            listener(error)
+
+    def _say_store(self) -> None:
+        """Say each new store problem once, and when it clears."""
+        problem = self.recorder.problem
+        if problem != self._last_problem:
+            self.log(problem if problem is not None else "store: writing again")
+            self._last_problem = problem
+
+    async def _status_lines(self) -> None:
+        while True:
+            await asyncio.sleep(self.status_every_s)
+            self.log(self.status_line())
+            self.polls_ok = self.polls_failed = 0
+
+    def status_line(self) -> str:
+        """What the hub did in the last minute and what the day looks like."""
+        now = self.clock.now()
+        stamp = datetime.fromtimestamp(now).strftime("%H:%M:%S")
+        parts = [f"{stamp} polls: {self.polls_ok} ok, {self.polls_failed} failed"]
+        if self._last is not None:
+            waiting = sum(len(q.callers) for q in self._last.queues)
+            parts.append(f"{len(self._last.extensions)} agents, {waiting} waiting")
+        report = self.recorder.report(now)
+        if report is not None:
+            parts.append(_day_summary(report))
+        parts.append(f"store: {self.recorder.problem or 'ok'}")
+        return "; ".join(parts)
+
+
+def _day_summary(report: dict[str, Any]) -> str:
+    answered = sum(q["answered"] for q in report["queues"])
+    abandoned = sum(q["abandoned"] for q in report["queues"])
+    within = sum(q["answered_within_sl"] for q in report["queues"])
+    finished = answered + abandoned
+    level = f"{100 * within / finished:.0f}%" if finished else "-"
+    return f"today: {answered} answered, {abandoned} abandoned, service level {level}"
+
+
+async def run_hub(hub: Hub) -> int:
+    """Run `hub` until SIGTERM or SIGINT; each ends it cleanly with exit code 0."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, hub.stop)
+    try:
+        return await hub.run()
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)

@@ -1,0 +1,1 @@
+"""Where the day's counters are kept between runs: SQLite through the standard library."""
