@@ -189,10 +189,12 @@ class QueueDay:
 
         Over the last `EWT_WINDOW_S` (or since the board started watching, if later): `a`
         answers and `d` abandons. Of the `waiting` callers ahead, about `a / (a + d)` will
-        be answered before the newcomer (the others give up), each taking one answer
-        interval at the head of the line: `ewt = (waiting * a / (a + d) + 1) * span / a`.
-        None with fewer than `EWT_MIN_ANSWERS` answers in the window. Its error against
-        the simulator's truth is in docs/METRICS.md.
+        be answered before the newcomer (the others give up). Answers come one per
+        `span / a` on average, and the newcomer's own comes half an interval after the
+        last of theirs (agents free up at steady intervals, not all at once):
+        `ewt = (waiting * a / (a + d) + 1/2) * span / a`. None with fewer than
+        `EWT_MIN_ANSWERS` answers in the window. Its error against the simulator's truth
+        is in docs/METRICS.md.
         """
         span = min(EWT_WINDOW_S, now - observed_since)
         if span <= 0:
@@ -209,7 +211,7 @@ class QueueDay:
         if answers < EWT_MIN_ANSWERS:
             return None
         ahead = waiting * answers / (answers + abandons)
-        return (ahead + 1) * span / answers
+        return (ahead + 0.5) * span / answers
 
 
 @dataclass(slots=True)

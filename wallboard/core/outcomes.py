@@ -6,8 +6,11 @@ The Active Calls API shows only what *is*. Comparing one snapshot with the next 
   answered Incoming call whose `ivrid` is the caller's `CallID`, or failing that whose
   `callerphone` is the caller's `Phone` (the same digits, `972...` read as `0...`) and which
   started no earlier than the caller joined. The wait is `callAnswered - JoinTime` when the
-  call has `callAnswered`, else the last seen wait. Otherwise *abandoned*, with the last
-  seen wait (short abandons are told apart by the day's thresholds, not here).
+  call has `callAnswered`, else the wait when it left. Otherwise *abandoned*, with the wait
+  when it left (short abandons are told apart by the day's thresholds, not here). "When it
+  left" is half-way between the last poll that saw the caller and the first that did not:
+  the last seen wait alone is short by half an interval on average, and at 5 s polls turns
+  7 s abandons into short ones (docs/METRICS.md has the measurement).
 - **A ring goes unanswered** (missed): an Incoming call that an agent never had Talking or
   on Hold disappears. Decided one poll later: not a miss when the same `ivrid` was answered
   by another agent (ring-all queues), nor when its caller left the queue unanswered then
@@ -68,7 +71,7 @@ class WaitingCaller:
     phone: str
     joined: float  # UTC
     left: float | None = None
-    last_wait: float = 0.0
+    last_wait: float = 0.0  # the wait when it left: see `_observe_callers`
 
 
 @dataclass(slots=True)
@@ -82,6 +85,7 @@ class TrackedCall:
     phone: str
     started: float | None  # UTC
     answered: float | None  # UTC, from callAnswered or the first poll that saw it connected
+    answer_time_known: bool = False  # `answered` came from the server's callAnswered
     rang: bool = False
     connected: bool = False  # seen Talking or on Hold
     hold_since: float | None = None
@@ -113,6 +117,17 @@ def agent_keys(extensions: Iterable[Extension]) -> list[str]:
         seen[key] = seen.get(key, 0) + 1
         unique.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
     return unique
+
+
+def _server_time(snapshot: Snapshot, epoch: int | None) -> float | None:
+    """A server epoch as UTC, at the middle of its second.
+
+    The server sends whole seconds: an event at 12.7 s reads 12. Set beside the client's
+    clock (a poll's time), the epoch stands for the middle of its second, else every wait
+    and handle time measured against a poll reads half a second long. Differences of two
+    server epochs (`callAnswered - JoinTime`) are unchanged by it.
+    """
+    return snapshot.to_utc(epoch) + 0.5 if epoch else None
 
 
 def _withheld(phone: str) -> str:
@@ -156,7 +171,7 @@ class OutcomeTracker:
         gap = prev is not None and now - prev > GAP_INTERVALS * self.interval_s
         outcomes: list[Outcome] = []
         if gap and prev is not None:
-            self.settle(prev, credit)
+            self.settle(prev, credit, restart_at=now)
         # A change is dated half-way between the polls around it; after a gap or at the
         # first poll, from this poll on (nothing is credited over what was not seen).
         mid = now if prev is None or gap else (prev + now) / 2
@@ -214,7 +229,7 @@ class OutcomeTracker:
         for call_key, call in current.items():
             tracked = self._calls.get(call_key)
             state = call.state
-            answered_utc = snapshot.to_utc(call.call_answered) if call.call_answered else None
+            answered_utc = _server_time(snapshot, call.call_answered)
             if tracked is None:
                 incoming = call.direction.strip().lower() != "outgoing"
                 tracked = TrackedCall(
@@ -223,8 +238,9 @@ class OutcomeTracker:
                     ivrid=call.ivr_id,
                     incoming=incoming,
                     phone=call.caller_phone,
-                    started=snapshot.to_utc(call.call_started) if call.call_started else None,
+                    started=_server_time(snapshot, call.call_started),
                     answered=answered_utc,
+                    answer_time_known=answered_utc is not None,
                 )
                 self._calls[call_key] = tracked
                 known.add(call_key)
@@ -239,6 +255,7 @@ class OutcomeTracker:
                 tracked.connected = changed = True
                 if tracked.answered is None:
                     tracked.answered = answered_utc if answered_utc is not None else mid
+                    tracked.answer_time_known = answered_utc is not None
                 if tracked.incoming:
                     outcomes.append(self._agent_outcome(TAKEN, tracked, now))
                     self._answered_ivrids[tracked.ivrid] = tracked.answered or now
@@ -350,7 +367,7 @@ class OutcomeTracker:
                         queue.display_name,
                         caller.call_id,
                         caller.phone,
-                        snapshot.to_utc(caller.join_time),
+                        _server_time(snapshot, caller.join_time) or 0.0,
                     )
                     self._dirty.add(f"caller\x1f{key}")
         for key in [k for k in callers if k not in present]:
@@ -361,7 +378,10 @@ class OutcomeTracker:
             elif waiting.left is None:
                 # It left since the last poll: answered now, or next poll, or abandoned.
                 waiting.left = now
-                waiting.last_wait = max(0.0, prev - waiting.joined)
+                # It was there at the last poll and gone at this one: it left half-way, on
+                # average. (The last seen wait alone would be short by half an interval,
+                # and at 5 s polls would call a 7 s abandon a short one.)
+                waiting.last_wait = max(0.0, (prev + now) / 2 - waiting.joined)
                 self._resolve_leaver(key, waiting, now, out, final=False)
             else:
                 self._resolve_leaver(key, waiting, now, out, final=True)
@@ -374,7 +394,7 @@ class OutcomeTracker:
         if call is not None:
             call.claimed = True
             wait = waiting.last_wait
-            if call.answered is not None:
+            if call.answered is not None and call.answer_time_known:
                 wait = max(0.0, call.answered - waiting.joined)
             out.append(self._caller_outcome(key, waiting, ANSWERED, now, wait, call))
             del self._callers[key]
@@ -437,10 +457,17 @@ class OutcomeTracker:
                 # offered again after this ring went unanswered is answered later.)
                 continue
             digits = phone_key(ring.phone)
-            if digits is not None and digits in self._left_unanswered:
+            left = self._left_unanswered.get(digits) if digits is not None else None
+            if left is not None and self._same_moment(left, ring.gone):
                 continue  # the caller hung up while it rang
             ring_s = max(0.0, ring.gone - ring.started) if ring.started is not None else None
             out.append(self._agent_outcome(MISSED, ring, now, ring_s))
+
+    def _same_moment(self, left: float, gone: float) -> bool:
+        """Whether a caller who was first missed at poll time `left` hung up as a ring that
+        stopped at `gone` (a midpoint) did: the same poll, or the next (the two endpoints
+        are read apart). A caller who gives up later, after waiting again, is not."""
+        return gone - self.interval_s <= left <= gone + 1.5 * self.interval_s + JOIN_TOLERANCE_S
 
     def _forget_old(self, now: float) -> None:
         horizon = now - 2 * GAP_INTERVALS * self.interval_s
@@ -449,16 +476,17 @@ class OutcomeTracker:
                 del table[key]
 
     # --- time ---------------------------------------------------------------------------
-    def settle(self, at: float, credit: Credit) -> None:
-        """Credit every open segment up to `at` and restart it there (a day boundary, or the
-        last poll before a gap)."""
+    def settle(self, at: float, credit: Credit, restart_at: float | None = None) -> None:
+        """Credit every open segment up to `at` and restart it at `restart_at` (default
+        `at`): a day boundary, or the last poll before a gap and the first after it."""
+        again = at if restart_at is None else restart_at
         for key, presence in self._presence.items():
             self._credit_open(key, presence, at, credit)
-            presence.status_since = max(presence.status_since, at)
+            presence.status_since = max(presence.status_since, again)
             if presence.talk_since is not None:
-                presence.talk_since = max(presence.talk_since, at)
+                presence.talk_since = max(presence.talk_since, again)
             if presence.hold_since is not None:
-                presence.hold_since = max(presence.hold_since, at)
+                presence.hold_since = max(presence.hold_since, again)
             self._dirty.add(f"agent\x1f{key}")
 
     @staticmethod
