@@ -224,12 +224,14 @@ async def _one_snapshot(
 @_store_option
 @_config_option
 @_code_file_option
+@click.option("--status-every", type=click.FloatRange(0.1, 86400), default=60.0, hidden=True)
 def hub(
     base_url: str | None,
     interval: float | None,
     store: Path | None,
     config: Path | None,
     code_file: Path | None,
+    status_every: float,
 ) -> None:
     """Poll, count the day and save it, with no screen (for servers and many boards).
 
@@ -250,7 +252,11 @@ def hub(
     clock = SystemClock()
     recorder = open_recorder(settings)
     if not recorder.counting:
-        _fail(recorder.problem or "the store cannot be used", EXIT_USAGE)
+        _fail(
+            f"{recorder.problem}; one process writes a store: read it with `wallboard stats`, "
+            "or give this hub its own with --store PATH",
+            EXIT_USAGE,
+        )
 
     def log(line: str) -> None:
         click.echo(f"wallboard hub: {line}", err=True)
@@ -265,6 +271,7 @@ def hub(
         recorder,
         interval_s=settings.interval_s,
         log=log,
+        status_every_s=status_every,
     )
     sys.exit(asyncio.run(run_hub(the_hub)))
 

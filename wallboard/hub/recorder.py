@@ -50,7 +50,7 @@ class DayRecorder:
         try:
             store = DayStore.open_writer(path)
         except StoreError as error:
-            return cls(None, None, problem=f"{error}; not counting today", path=path)
+            return cls(None, None, problem=f"not counting today: {error}", path=path)
         try:
             day = store.latest_day()
             stored = store.load_day(day) if day is not None else None
@@ -58,7 +58,7 @@ class DayRecorder:
         except (StoreError, KeyError, TypeError, ValueError) as error:
             store.close()
             reason = str(error) if isinstance(error, StoreError) else f"store {path} is damaged"
-            return cls(None, None, problem=f"{reason}; not counting today", path=path)
+            return cls(None, None, problem=f"not counting today: {reason}", path=path)
         return cls(engine, StoreWriter(store, keep_days), path=path)
 
     @property

@@ -17,6 +17,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
@@ -29,6 +30,10 @@ from wallboard.core.day_metrics import Outcome
 
 class StoreError(Exception):
     """The store cannot be used; the message says why in one sentence."""
+
+
+class StoreLocked(StoreError):
+    """Another process is the store's writer."""
 
 
 def _v1(db: sqlite3.Connection) -> None:
@@ -82,31 +87,37 @@ SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_TIMEOUT_MS = 3000
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def _plain(text: str) -> str:
     """Text SQLite can hold: lone surrogates (which UTF-8 cannot encode) become U+FFFD."""
-    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+    return text if text.isascii() else _SURROGATES.sub("\ufffd", text)
 
 
 def describe(error: BaseException, path: Path) -> str:
     """One sentence for what went wrong with the store at `path`."""
-    text = str(error).lower()
     if isinstance(error, OSError):
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return f"store {path} cannot be written (permission denied or read-only)"
         if error.errno == errno.ENOSPC:
             return f"store {path}: the disk is full"
         return f"store {path}: {error.strerror or 'cannot be opened'}"
-    if "full" in text:
+    name = getattr(error, "sqlite_errorname", "") or ""
+    text = str(error).lower()
+    if name == "SQLITE_FULL" or "disk is full" in text:
         return f"store {path}: the disk is full"
-    if "readonly" in text or "read-only" in text or "attempt to write" in text:
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
         return f"store {path} is read-only"
-    if "locked" in text or "busy" in text:
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return f"store {path} is locked by another program"
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "not a database" in text:
         return f"store {path} is damaged or not a wallboard store (move it aside to start anew)"
-    if "unable to open" in text:
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
         return f"store {path} cannot be opened"
-    return f"store {path}: {type(error).__name__}"
+    if name.startswith("SQLITE_IOERR"):
+        return f"store {path}: the disk reported an error"
+    return f"store {path}: {type(error).__name__} ({name or 'no code'})"
 
 
 class DayStore:
@@ -129,11 +140,9 @@ class DayStore:
                 fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 holder = _read_pid(lock_fd)
-                raise StoreError(
+                raise StoreLocked(
                     f"store {path} is being written by another wallboard process"
                     + (f" (pid {holder})" if holder else "")
-                    + "; one writer per store: follow it with `wallboard stats`, or pass "
-                    "--store PATH"
                 ) from None
             os.ftruncate(lock_fd, 0)
             os.write(lock_fd, str(os.getpid()).encode())
@@ -255,7 +264,7 @@ class DayStore:
                     self._write_one(record, keep_days)
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                _roll_back(db)
                 raise
         except sqlite3.Error as error:
             raise StoreError(describe(error, self.path)) from None
@@ -337,8 +346,16 @@ def _migrate(db: sqlite3.Connection) -> None:
             db.execute(f"PRAGMA user_version = {number + 1}")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _roll_back(db)
             raise
+
+
+def _roll_back(db: sqlite3.Connection) -> None:
+    """Undo an open transaction; SQLite may have rolled it back itself (a full disk), and
+    an error here must not hide the one that caused it."""
+    if db.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
 
 
 def _read_pid(fd: int) -> str:
