@@ -246,8 +246,8 @@ def hub(
         _fail(str(error), EXIT_USAGE)
     from wallboard.core.clock import SystemClock
     from wallboard.hub.service import Hub, run_hub
+    from wallboard.hub.setup import alert_watch, open_recorder
     from wallboard.sources.api_source import api_source_for
-    from wallboard.ui.launch import open_recorder
 
     clock = SystemClock()
     recorder = open_recorder(settings)
@@ -265,6 +265,9 @@ def hub(
         f"polling {_host_of(settings.base_url)} every {settings.interval_s:g}s; "
         f"counting into {settings.store_path()}"
     )
+    watch = alert_watch(settings, recorder)
+    if watch.command is not None:
+        watch.command.log = log
     the_hub = Hub(
         api_source_for(settings, code, clock),
         clock,
@@ -272,6 +275,7 @@ def hub(
         interval_s=settings.interval_s,
         log=log,
         status_every_s=status_every,
+        alerts=watch,
     )
     sys.exit(asyncio.run(run_hub(the_hub)))
 

@@ -12,7 +12,7 @@ import tomllib
 import zoneinfo
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import httpx
 import platformdirs
@@ -33,8 +33,11 @@ from pydantic_settings import (
 )
 
 from wallboard.api.client import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES
+from wallboard.core.alerts import AlertRules, QueueAlertRules
 from wallboard.core.calendar import DayCalendar, parse_day_start
 from wallboard.core.day_metrics import QueueThresholds, ThresholdTable
+
+_T = TypeVar("_T", float, float | None)
 
 
 class ConfigError(Exception):
@@ -66,6 +69,42 @@ class QueueSettings(BaseModel):
     service_level_s: float | None = Field(default=None, ge=0, le=3600)
     short_abandon_s: float | None = Field(default=None, ge=0, le=600)
     service_level_target_pct: float | None = Field(default=None, ge=0, le=100)
+    wait_alert_s: float | None = Field(default=None, ge=0)
+    waiting_alert: int | None = Field(default=None, ge=0)
+    min_calls: int | None = Field(default=None, ge=0)
+    abandon_alert_pct: float | None = Field(default=None, ge=0, le=100)
+
+
+class StatusSettings(BaseModel):
+    """Settings of one `onlineUserStatus` code (`[statuses."3"]`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    alert_after_s: float | None = Field(default=None, gt=0)
+
+
+DesktopKind = Literal["auto", "osc9", "osc777", "osc99", "off"]
+
+
+class AlertSettings(BaseModel):
+    """How alerts reach someone who is not looking (`[alerts]`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bell: bool = True
+    desktop: DesktopKind = "auto"
+    command: list[str] | None = None  # argv, never a shell; the alert as JSON on stdin
+    command_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    renotify_s: float = Field(default=300.0, ge=10)
+    clear_after_s: float = Field(default=30.0, ge=0, le=3600)
+    mute_s: float = Field(default=900.0, gt=0, le=86400)
+
+    @field_validator("command")
+    @classmethod
+    def _argv(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and (not value or not value[0].strip()):
+            raise ValueError('command must name a program: command = ["notify-me", "--room", "2"]')
+        return value
 
 
 class Settings(BaseSettings):
@@ -99,6 +138,25 @@ class Settings(BaseSettings):
     timezone: str | None = None  # default: the machine's zone
     day_starts: str = "00:00"
     keep_days: int = Field(default=35, ge=1, le=3660)
+    # Alerts (README, "Alerts"); None switches a rule off.
+    waiting_alert: int | None = Field(default=None, ge=0)
+    min_calls: int = Field(default=10, ge=0)
+    abandon_alert_pct: float | None = Field(default=None, ge=0, le=100)
+    long_call_s: float | None = Field(default=3600.0, gt=0)
+    missed_alert: int | None = Field(default=3, ge=1)
+    recording_required: bool = False
+    nobody_available_alert: bool = True
+    stale_alert_s: float | None = Field(default=60.0, gt=0)
+    statuses: dict[str, StatusSettings] = Field(default_factory=dict)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+
+    @field_validator("statuses")
+    @classmethod
+    def _status_codes(cls, value: dict[str, StatusSettings]) -> dict[str, StatusSettings]:
+        for code in value:
+            if not code.strip().lstrip("-").isdigit():
+                raise ValueError(f"[statuses.{code!r}]: a status is named by its number")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -148,6 +206,45 @@ class Settings(BaseSettings):
             },
         )
 
+    def alert_rules(self) -> AlertRules:
+        """Every alert threshold, per queue and per status code, defaults filled in."""
+        default = QueueAlertRules(
+            wait_alert_s=self.wait_alert_s,
+            waiting_alert=self.waiting_alert,
+            service_level_target_pct=self.service_level_target_pct,
+            min_calls=self.min_calls,
+            abandon_alert_pct=self.abandon_alert_pct,
+        )
+        return AlertRules(
+            queue_default=default,
+            queues={
+                name: QueueAlertRules(
+                    wait_alert_s=_given(queue.wait_alert_s, default.wait_alert_s),
+                    waiting_alert=(
+                        queue.waiting_alert
+                        if queue.waiting_alert is not None
+                        else default.waiting_alert
+                    ),
+                    service_level_target_pct=_given(
+                        queue.service_level_target_pct, default.service_level_target_pct
+                    ),
+                    min_calls=queue.min_calls if queue.min_calls is not None else self.min_calls,
+                    abandon_alert_pct=_given(queue.abandon_alert_pct, default.abandon_alert_pct),
+                )
+                for name, queue in self.queues.items()
+            },
+            status_after_s={
+                int(code): status.alert_after_s
+                for code, status in self.statuses.items()
+                if status.alert_after_s is not None
+            },
+            long_call_s=self.long_call_s,
+            missed_alert=self.missed_alert,
+            recording_required=self.recording_required,
+            nobody_available=self.nobody_available_alert,
+            stale_alert_s=self.stale_alert_s,
+        )
+
     def store_path(self) -> Path:
         """The store file to use."""
         return self.store if self.store is not None else default_store_path()
@@ -195,7 +292,7 @@ class Settings(BaseSettings):
         return self.code.get_secret_value().strip()
 
 
-def _given(value: float | None, default: float) -> float:
+def _given(value: float | None, default: _T) -> float | _T:
     return default if value is None else value
 
 

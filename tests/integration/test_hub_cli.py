@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-STATS_KEYS = {"day", "generated_at", "queues", "agents"}
+STATS_KEYS = {"day", "generated_at", "queues", "agents", "alerts"}
 QUEUE_KEYS = {
     "id", "name", "waiting", "answered", "abandoned", "short_abandoned", "unknown",
     "answered_within_sl", "service_level_pct", "abandon_pct", "asa_s", "avg_abandon_wait_s",

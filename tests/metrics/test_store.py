@@ -238,7 +238,7 @@ def test_a_store_of_the_first_schema_is_migrated_with_its_data(tmp_path):
     version = store._db.execute("PRAGMA user_version").fetchone()[0]
     stored = store.load_day(date(2027, 1, 15))
     store.close()
-    assert version == day_store.SCHEMA_VERSION == 2
+    assert version == day_store.SCHEMA_VERSION == 3
     assert [o.key for o in stored.outcomes] == ["caller:1"]
     assert stored.first_poll == T0  # filled in from the outcomes
 

@@ -228,6 +228,7 @@ class AgentDay:
     talk_s: float = 0.0
     hold_s: float = 0.0
     status_s: dict[int, float] = field(default_factory=dict)
+    missed_in_a_row: int = 0  # rings missed since the last one answered
 
     def add(self, outcome: Outcome) -> None:
         """Count one of the agent's outcomes."""
@@ -235,8 +236,10 @@ class AgentDay:
             self.name = outcome.agent_name
         if outcome.kind == TAKEN:
             self.answered += 1
+            self.missed_in_a_row = 0
         elif outcome.kind == MISSED:
             self.missed += 1
+            self.missed_in_a_row += 1
         elif outcome.kind == DIALLED:
             self.outgoing += 1
         elif outcome.kind == HANDLED:
@@ -311,6 +314,10 @@ class DayMetrics:
         if found is None:
             found = self.queues[queue_id] = QueueDay(queue_id, name)
         return found
+
+    def missed_in_a_row(self) -> dict[str, int]:
+        """Agents whose last rings went unanswered, and how many in a row."""
+        return {key: a.missed_in_a_row for key, a in self.agents.items() if a.missed_in_a_row}
 
     def agent(self, key: str, name: str = "") -> AgentDay:
         """The counters of an agent, created on first use."""

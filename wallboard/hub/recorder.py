@@ -12,12 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from wallboard.core.alerts import Alert
 from wallboard.core.calendar import DayCalendar
 from wallboard.core.day_engine import DayEngine
 from wallboard.core.day_metrics import ThresholdTable
 from wallboard.core.snapshot import Snapshot
 from wallboard.hub.writer import StoreWriter
-from wallboard.store.day_store import DayStore, StoreError
+from wallboard.store.day_store import AlertRecord, DayStore, StoreError
 
 
 class DayRecorder:
@@ -80,6 +81,17 @@ class DayRecorder:
         record = self.engine.apply(snapshot)
         if record is not None and self._writer is not None:
             self._writer.submit(record)
+
+    def save_alerts(self, alerts: tuple[Alert, ...], now: float) -> None:
+        """Queue alerts raised or cleared for the store (the day of `now`)."""
+        if alerts and self.engine is not None and self._writer is not None:
+            day = self.engine.calendar.day_of(now)
+            self._writer.submit(AlertRecord(day, alerts))
+
+    def missed_in_a_row(self) -> dict[str, int]:
+        """Agents whose last rings went unanswered, and how many in a row."""
+        metrics = self.engine.metrics if self.engine is not None else None
+        return metrics.missed_in_a_row() if metrics is not None else {}
 
     def report(self, now: float) -> dict[str, Any] | None:
         """The day's figures (as `stats --json` gives them), None when not counting."""

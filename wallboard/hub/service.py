@@ -15,12 +15,19 @@ from datetime import datetime
 from typing import Any
 
 from wallboard.api.errors import PollError
+from wallboard.core.alerts import AlertChanges
+from wallboard.core.board import Board
 from wallboard.core.clock import Clock
+from wallboard.core.health import Health
 from wallboard.core.snapshot import Snapshot
+from wallboard.hub.alert_watch import AlertWatch
 from wallboard.hub.recorder import DayRecorder
 from wallboard.sources.poller import Poller, SnapshotSource
 
 STATUS_EVERY_S = 60.0
+# Between polls, alerts are checked this often: a wait crossing its threshold, data going
+# stale while the API fails.
+ALERT_CHECK_S = 5.0
 
 
 class Hub:
@@ -35,10 +42,15 @@ class Hub:
         interval_s: float,
         log: Callable[[str], None],
         status_every_s: float = STATUS_EVERY_S,
+        alerts: AlertWatch | None = None,
     ) -> None:
         self.source = source
         self.clock = clock
         self.recorder = recorder
+        self.alerts = alerts
+        # The live picture the alert rules read (agents' states and waits).
+        self.board = Board()
+        self.health = Health(source=source.name, interval_s=interval_s, started_utc=clock.now())
         self.interval_s = interval_s
         self.log = log
         self.status_every_s = status_every_s
@@ -65,14 +77,17 @@ class Hub:
         )
         polling = asyncio.create_task(poller.run(), name="hub-poller")
         status = asyncio.create_task(self._status_lines(), name="hub-status")
+        checks = asyncio.create_task(self._alert_checks(), name="hub-alerts")
         try:
             await self._stop.wait()
         finally:
-            for task in (polling, status):
+            for task in (polling, status, checks):
                 task.cancel()
-            for task in (polling, status):
+            for task in (polling, status, checks):
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if self.alerts is not None:
+                await self.alerts.aclose()
             finished = await asyncio.to_thread(self.recorder.close)
             if not finished:
                 self.log("the store did not finish writing in time; the last poll may be lost")
@@ -81,16 +96,40 @@ class Hub:
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         self.polls_ok += 1
         self._last = snapshot
+        now = self.clock.now()
         self.recorder.record(snapshot)
+        self.health = self.health.succeeded(now, snapshot.latency_s, len(snapshot.skipped))
+        if self.alerts is not None:
+            self.board.apply(snapshot, now)
+            self.check_alerts(now)
         self._say_store()
         for listener in self.listeners:
             listener(snapshot)
 
     def _on_failure(self, error: PollError, retry_in_s: float) -> None:
         self.polls_failed += 1
+        now = self.clock.now()
+        self.health = self.health.failed(error.kind, error.message, now + retry_in_s)
         self.log(f"poll failed: {error.message}; next try in {retry_in_s:.0f}s")
+        self.check_alerts(now)
         for listener in self.listeners:
             listener(error)
+
+    def check_alerts(self, now: float) -> AlertChanges | None:
+        """Raise and clear alerts; say each on stderr."""
+        if self.alerts is None:
+            return None
+        changes = self.alerts.check(self.board, self.health, now)
+        for alert in changes.raised:
+            self.log(f"alert ({alert.level.value}): {alert.text}")
+        for alert in changes.cleared:
+            self.log(f"cleared: {alert.text}")
+        return changes
+
+    async def _alert_checks(self) -> None:
+        while True:
+            await asyncio.sleep(ALERT_CHECK_S)
+            self.check_alerts(self.clock.now())
 
     def _say_store(self) -> None:
         """Say each new store problem once, and when it clears."""
@@ -116,6 +155,8 @@ class Hub:
         report = self.recorder.report(now)
         if report is not None:
             parts.append(_day_summary(report))
+        if self.alerts is not None:
+            parts.append(f"{len(self.alerts.book.active)} alerts active")
         parts.append(f"store: {self.recorder.problem or 'ok'}")
         return "; ".join(parts)
 

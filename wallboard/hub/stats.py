@@ -53,6 +53,7 @@ def read_stats(
         if chosen is None:
             raise StatsError(f"store {path} holds no day yet")
         stored = store.load_day(chosen)
+        alerts = store.load_alerts(chosen)
         last_poll = store.last_poll()
     except StoreError as error:
         raise StatsError(str(error)) from None
@@ -81,11 +82,23 @@ def read_stats(
     report = day_report(metrics, live, now, tracker if current else None)
     document = {
         "day": report["day"],
-        "generated_at": datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds"),
+        "generated_at": _stamp(now),
         "queues": report["queues"],
         "agents": report["agents"],
+        "alerts": [
+            {
+                **alert,
+                "first_seen": _stamp(alert["first_seen"]),
+                "cleared_at": _stamp(alert["cleared_at"]) if alert["cleared_at"] else None,
+            }
+            for alert in alerts
+        ],
     }
     return StatsResult(document, warnings)
+
+
+def _stamp(utc: float) -> str:
+    return datetime.fromtimestamp(utc, UTC).isoformat(timespec="seconds")
 
 
 def _duration(seconds: float | None) -> str:
@@ -160,4 +173,13 @@ def stats_table(document: dict[str, Any]) -> list[str]:
         "Status time (code:h:mm:ss)",
     ]  # fmt: skip
     lines += _table(header, agent_rows, left=2) if agent_rows else ["No agent figures."]
+    alerts = document.get("alerts") or []
+    if alerts:
+        lines += ["", f"Alerts ({len(alerts)})"]
+        for alert in alerts:
+            until = alert["cleared_at"][11:19] if alert["cleared_at"] else "active"
+            lines.append(
+                f"  {alert['first_seen'][11:19]}-{until:8}  {alert['level']:5}  "
+                f"{plain(str(alert['text']), 120)}"
+            )
     return lines

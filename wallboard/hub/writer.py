@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 
 from wallboard.core.day_engine import PollRecord
-from wallboard.store.day_store import DayStore, StoreError
+from wallboard.store.day_store import AlertRecord, DayStore, StoreError
 
 # Records waiting to be written (a slow or failing disk); past this the writer gives up
 # rather than hold the day in memory without bound. At a 2 s interval: over half an hour.
@@ -46,8 +46,8 @@ class StoreWriter:
         """The store's condition as last seen by the writer."""
         return self._state
 
-    def submit(self, record: PollRecord) -> None:
-        """Queue one poll's record; returns at once."""
+    def submit(self, record: PollRecord | AlertRecord) -> None:
+        """Queue one poll's (or alerts') record; returns at once."""
         if not self._state.given_up:
             self._queue.put(record)
 
@@ -60,7 +60,7 @@ class StoreWriter:
         return done
 
     def _run(self) -> None:
-        unwritten: list[PollRecord] = []
+        unwritten: list[PollRecord | AlertRecord] = []
         stopping = False
         while not stopping:
             try:
@@ -70,7 +70,7 @@ class StoreWriter:
             for item in [first, *self._drain()]:
                 if item is _STOP:
                     stopping = True
-                elif isinstance(item, PollRecord):
+                elif isinstance(item, PollRecord | AlertRecord):
                     unwritten.append(item)
             if not unwritten or self._state.given_up:
                 continue

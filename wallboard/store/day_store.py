@@ -20,10 +20,12 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from wallboard.core.alerts import Alert
 from wallboard.core.day_engine import PollRecord, StoredDay
 from wallboard.core.day_metrics import Outcome
 
@@ -79,9 +81,28 @@ def _v2(db: sqlite3.Connection) -> None:
     )
 
 
+def _v3(db: sqlite3.Connection) -> None:
+    """Version 3 keeps the day's alerts: raised when, cleared when (for `stats`)."""
+    db.execute(
+        """CREATE TABLE alerts (
+            key TEXT NOT NULL,
+            first_seen REAL NOT NULL,
+            day TEXT NOT NULL,
+            level TEXT NOT NULL,
+            subject_kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            cleared_at REAL,
+            PRIMARY KEY (key, first_seen)
+        )"""
+    )
+    db.execute("CREATE INDEX alerts_by_day ON alerts (day)")
+
+
 # Migration N+1 takes a file from user_version N to N+1, in one transaction (so each runs
 # plain `execute`s: `executescript` would commit half-way). Append only; never edit one.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 # A writer that cannot write within this long is told the file is locked.
 BUSY_TIMEOUT_MS = 3000
@@ -120,6 +141,14 @@ def describe(error: BaseException, path: Path) -> str:
     return f"store {path}: {type(error).__name__} ({name or 'no code'})"
 
 
+@dataclass(frozen=True, slots=True)
+class AlertRecord:
+    """Alerts raised or cleared, to save with the polls (the day they were raised on)."""
+
+    day: date
+    alerts: tuple[Alert, ...]
+
+
 class DayStore:
     """One SQLite store file: opened to write (one process) or to read."""
 
@@ -156,6 +185,11 @@ class DayStore:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 _migrate(db)
+                # Alerts a stopped writer left open ended, as far as anyone knows, then.
+                db.execute(
+                    "UPDATE alerts SET cleared_at = "
+                    "(SELECT MAX(last_poll) FROM days) WHERE cleared_at IS NULL"
+                )
             except BaseException:
                 db.close()
                 raise
@@ -245,6 +279,22 @@ class DayStore:
             first_poll=found[0] if found else None,
         )
 
+    def load_alerts(self, day: date) -> list[dict[str, Any]]:
+        """The alerts raised on `day`, oldest first."""
+        try:
+            rows = self._db.execute(
+                "SELECT key, level, subject_kind, subject, subject_id, text, first_seen, "
+                "cleared_at FROM alerts WHERE day = ? ORDER BY first_seen, key",
+                (day.isoformat(),),
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(describe(error, self.path)) from None
+        names = ("key", "level", "subject_kind", "subject", "subject_id", "text")
+        return [
+            {**dict(zip(names, row[:6], strict=True)), "first_seen": row[6], "cleared_at": row[7]}
+            for row in rows
+        ]
+
     def last_poll(self) -> float | None:
         """When the writer last saved a poll."""
         try:
@@ -254,14 +304,18 @@ class DayStore:
         return float(row[0]) if row and row[0] is not None else None
 
     # --- writing ------------------------------------------------------------------------
-    def write(self, records: Iterable[PollRecord], keep_days: int) -> None:
-        """Write polls in one transaction; StoreError (and nothing written) on failure."""
+    def write(self, records: Iterable[PollRecord | AlertRecord], keep_days: int) -> None:
+        """Write polls and alerts in one transaction; StoreError (and nothing written) on
+        failure."""
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
                 for record in records:
-                    self._write_one(record, keep_days)
+                    if isinstance(record, AlertRecord):
+                        self._write_alerts(record)
+                    else:
+                        self._write_one(record, keep_days)
                 db.execute("COMMIT")
             except BaseException:
                 _roll_back(db)
@@ -313,6 +367,26 @@ class DayStore:
             "ON CONFLICT(day) DO UPDATE SET last_poll = excluded.last_poll, "
             "first_poll = COALESCE(days.first_poll, excluded.first_poll)",
             (day, record.first_poll, record.at),
+        )
+
+    def _write_alerts(self, record: AlertRecord) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO alerts (key, first_seen, day, level, subject_kind, "
+            "subject, subject_id, text, cleared_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    _plain(a.key),
+                    a.first_seen,
+                    record.day.isoformat(),
+                    a.level.value,
+                    a.subject_kind,
+                    _plain(a.subject),
+                    _plain(a.subject_id),
+                    _plain(a.text),
+                    a.cleared_at,
+                )
+                for a in record.alerts
+            ],
         )
 
     def _write_agents(self, day: str, rows: Iterable[dict[str, Any]]) -> None:

@@ -26,13 +26,16 @@ from textual.widgets import Footer, Input
 from wallboard.core.agent_order import SortOrder, arrange
 from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
 from wallboard.core.clock import Clock
+from wallboard.core.durations import format_duration
 from wallboard.core.health import Health
 from wallboard.core.snapshot import Snapshot
 from wallboard.sources.poller import Poller, SnapshotSource
 from wallboard.ui import chops
+from wallboard.ui.alert_list import AlertList
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.messages import PollFailed, SnapshotArrived
 from wallboard.ui.metrics import FrameMetrics
+from wallboard.ui.notify import desktop_sequence, write_to_terminal
 from wallboard.ui.terminal import watch_terminal
 from wallboard.ui.themes import (
     DEFAULT_THEME,
@@ -48,9 +51,14 @@ from wallboard.ui.widgets.queue_panel import QueuePanel
 from wallboard.ui.widgets.totals import TotalsBar
 
 if TYPE_CHECKING:
+    from wallboard.core.alerts import Alert
+    from wallboard.hub.alert_watch import AlertWatch
     from wallboard.hub.recorder import DayRecorder
 
 NARROW_WIDTH = 100
+# Between polls, alerts are checked this often (in ticks): waits and breaks grow by the
+# second, but an alert a few seconds late costs nothing and thousands of agents cost CPU.
+ALERT_CHECK_TICKS = 5
 WALL_PAGE_SECONDS = 8
 TICK_GRID_FOLLOW = 0.1  # how much of a tick's distance from the grid moves the grid
 # New data this close before a tick is drawn at the tick's time: one frame, not two.
@@ -71,6 +79,10 @@ class BoardOptions:
     local_time: bool = True
     poll: bool = True  # tests that feed snapshots by hand switch the poller off
     ticks: bool = True  # tests that move a fake clock by hand also tick by hand
+    bell: bool = False  # ring the terminal's bell for an alert
+    desktop: str | None = None  # "osc9", "osc777" or "osc99": desktop notifications
+    tmux: bool = False  # wrap escape sequences in tmux's passthrough
+    mute_s: float = 900.0  # how long `m` mutes off-screen notifications
 
 
 class WallboardApp(App[int]):
@@ -89,6 +101,8 @@ class WallboardApp(App[int]):
         Binding("h", "toggle_hidden", "Hide out"),
         Binding("c", "toggle_compact", "Compact"),
         Binding("w", "toggle_wall", "Wall"),
+        Binding("a", "alerts", "Alerts"),
+        Binding("m", "mute", "Mute", show=False),
         Binding("r", "refresh_now", "Refresh", show=False),
         Binding("escape", "close", "Close", show=False),
     ]
@@ -100,10 +114,13 @@ class WallboardApp(App[int]):
         options: BoardOptions | None = None,
         *,
         recorder: DayRecorder | None = None,
+        alerts: AlertWatch | None = None,
     ) -> None:
         super().__init__()
         # Counts the day from the same snapshots (None: the board shows only what is).
         self.recorder = recorder
+        # Raises and clears alerts (None: no alerts).
+        self.alerts = alerts
         # Textual 8 re-sends a line from its start up to each dirty region; send the region
         # alone (a process-wide patch, guarded by version: see ui/chops.py).
         chops.install()
@@ -203,6 +220,7 @@ class WallboardApp(App[int]):
             return
         self._count_day(snapshot)
         self.health = self.health.succeeded(now, snapshot.latency_s, len(snapshot.skipped))
+        self.check_alerts(now)
         # The time the new data is drawn at, set before it is drawn: when it is the coming
         # tick's (`_timer_time`), each line is redrawn once, not for the data then the time.
         shown = self._timer_time(now, advance=False)
@@ -226,6 +244,55 @@ class WallboardApp(App[int]):
             self.recorder.record(snapshot)
         except Exception as error:  # counting must never take the live picture down
             self.log.error("the day's counters could not take a snapshot", error=repr(error))
+
+    def check_alerts(self, now: float) -> None:
+        """Raise and clear alerts for `now`; notify off screen what is due."""
+        watch = self.alerts
+        if watch is None:
+            return
+        try:
+            changes = watch.check(self.board, self.health, now)
+        except Exception as error:  # alerting must never take the live picture down
+            self.log.error("alerts could not be checked", error=repr(error))
+            return
+        if changes.notify:
+            self._notify_terminal(changes.notify)
+        if changes.raised or changes.cleared:
+            for screen in self.screen_stack:
+                if isinstance(screen, AlertList):
+                    screen.refresh_alerts()
+
+    def _notify_terminal(self, alerts: tuple[Alert, ...]) -> None:
+        """The bell, and a desktop notification per alert, as configured."""
+        if self.is_headless:
+            return
+        if self.options.bell:
+            self.bell()
+        kind = self.options.desktop
+        if kind is None:
+            return
+        for alert in alerts[:3]:  # a storm: the first few, the list has the rest
+            title = f"wallboard {alert.level.value}"
+            write_to_terminal(
+                self, desktop_sequence(kind, title, alert.text, tmux=self.options.tmux)
+            )
+
+    def alert_summary(self, now: float) -> str | None:
+        """What the health line says of alerts: how many, and whether muted."""
+        watch = self.alerts
+        if watch is None:
+            return None
+        active = list(watch.book.active.values())
+        parts = []
+        if active:
+            worst = "alert" if any(a.level == "alert" for a in active) else "warn"
+            parts.append(
+                f"⚑ {len(active)} alert{'s' if len(active) != 1 else ''} ({worst}; a: list)"
+            )
+        if watch.book.is_muted(now):
+            until = watch.book.muted_until or now
+            parts.append(f"notifications muted for {format_duration(until - now)}")
+        return " · ".join(parts) or None
 
     @on(PollFailed)
     def _poll_failed(self, message: PollFailed) -> None:
@@ -351,12 +418,22 @@ class WallboardApp(App[int]):
                 now,
                 self.board.suspicious,
                 self.options.local_time,
-                note=self.recorder.problem if self.recorder is not None else None,
+                note=" · ".join(
+                    part
+                    for part in (
+                        self.alert_summary(now),
+                        self.recorder.problem if self.recorder is not None else None,
+                    )
+                    if part
+                )
+                or None,
             ),
             failing,
         )
         if self.detail_for is not None:
             self._show_detail(shown)
+        if advance and self._ticks % ALERT_CHECK_TICKS == 0:
+            self.check_alerts(now)
         if advance and self.wall and self._ticks % WALL_PAGE_SECONDS == 0:
             pages = grid.page_count()
             self._wall_page = (self._wall_page + 1) % pages if pages > 1 else 0
@@ -385,6 +462,8 @@ class WallboardApp(App[int]):
         """Stop polling, release the connection pool and the metrics file."""
         self.workers.cancel_group(self, "poll")
         self.metrics.close()
+        if self.alerts is not None:
+            await self.alerts.aclose()
         if self.recorder is not None:
             await asyncio.to_thread(self.recorder.close)
         close = getattr(self.source, "aclose", None)
@@ -394,6 +473,43 @@ class WallboardApp(App[int]):
     def action_help(self) -> None:
         """Show the keys."""
         self.push_screen(HelpScreen())
+
+    def action_alerts(self) -> None:
+        """Open the alert list."""
+        watch = self.alerts
+        if watch is None:
+            self.notify("Alerts are off on this board.", title="Alerts", timeout=4)
+            return
+        self.push_screen(
+            AlertList(
+                watch.book.listing,
+                self.clock.now,
+                lambda: self.alert_summary(self.clock.now()) or "notifications on",
+                self._acknowledge,
+                self.action_mute,
+            )
+        )
+
+    def _acknowledge(self, key: str) -> None:
+        if self.alerts is not None and self.alerts.acknowledge(key):
+            self.tick(advance=False)
+
+    def action_mute(self) -> None:
+        """Mute off-screen notifications for `mute_s`, or unmute them."""
+        watch = self.alerts
+        if watch is None:
+            return
+        now = self.clock.now()
+        muted = watch.book.is_muted(now)
+        watch.book.mute(now, 0 if muted else self.options.mute_s)
+        self.notify(
+            "Notifications on again."
+            if muted
+            else f"Notifications muted for {format_duration(self.options.mute_s)}.",
+            title="Alerts",
+            timeout=4,
+        )
+        self.tick(advance=False)
 
     def action_filter(self) -> None:
         """Open the filter box."""

@@ -20,6 +20,8 @@ wallboard keys
   h                hide or show logged-out agents
   c                compact layout: one line per agent
   w                wall mode: big totals, pages through agents, no cursor
+  a                the alert list: Enter acknowledges the selected alert, m mutes
+  m                mute (or unmute) off-screen notifications: bell, desktop, command
   r                poll now
   Ctrl+P           command palette (themes: dark, light, high-contrast, colorblind)
   ?                this help

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import tempfile
 from pathlib import Path
 
@@ -10,9 +11,10 @@ from wallboard.api.client import ActiveCallsClient
 from wallboard.config import Settings
 from wallboard.core.board import WaitThresholds
 from wallboard.core.clock import SystemClock
-from wallboard.hub.recorder import DayRecorder
+from wallboard.hub.setup import alert_watch, open_recorder
 from wallboard.sources.api_source import ApiSource, api_source_for
 from wallboard.ui.app import BoardOptions, WallboardApp
+from wallboard.ui.notify import choose_desktop
 
 DEMO_CODE = "demo-code-not-secret"
 
@@ -25,7 +27,18 @@ def board_options(settings: Settings) -> BoardOptions:
         compact=settings.compact,
         wall=settings.wall,
         thresholds=WaitThresholds(settings.wait_warn_s, settings.wait_alert_s),
+        bell=settings.alerts.bell,
+        desktop=choose_desktop(settings.alerts.desktop, os.environ),
+        tmux=bool(os.environ.get("TMUX")),
+        mute_s=settings.alerts.mute_s,
     )
+
+
+def attach_alert_log(app: WallboardApp) -> None:
+    """The alert command's problems appear on the board as notifications."""
+    watch = app.alerts
+    if watch is not None and watch.command is not None:
+        watch.command.log = lambda line: app.notify(line, title="Alerts", severity="warning")
 
 
 def tune_garbage_collector() -> None:
@@ -44,26 +57,18 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(25_000, 20, 100)
 
 
-def open_recorder(settings: Settings, store: Path | None = None) -> DayRecorder:
-    """The day's counters in the configured store (or `store`), ready to record."""
-    return DayRecorder.open(
-        store or settings.store_path(),
-        calendar=settings.calendar(),
-        thresholds=settings.thresholds(),
-        interval_s=settings.interval_s,
-        keep_days=settings.keep_days,
-    )
-
-
 def run_live_board(settings: Settings, code: str) -> int:
     """Run the board for the configured account; returns the exit code."""
     clock = SystemClock()
+    recorder = open_recorder(settings)
     app = WallboardApp(
         api_source_for(settings, code, clock),
         clock,
         board_options(settings),
-        recorder=open_recorder(settings),
+        recorder=recorder,
+        alerts=alert_watch(settings, recorder),
     )
+    attach_alert_log(app)
     tune_garbage_collector()
     return app.run() or 0
 
@@ -103,7 +108,14 @@ def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, s
     with tempfile.TemporaryDirectory(prefix="wallboard-demo-") as scratch:
         store = settings.store if settings.store is not None else Path(scratch) / "demo.sqlite3"
         recorder = open_recorder(settings, store)
-        app = WallboardApp(source, SystemClock(), board_options(settings), recorder=recorder)
+        app = WallboardApp(
+            source,
+            SystemClock(),
+            board_options(settings),
+            recorder=recorder,
+            alerts=alert_watch(settings, recorder),
+        )
+        attach_alert_log(app)
         tune_garbage_collector()
         try:
             return app.run() or 0
