@@ -112,6 +112,11 @@ class AlertList(ModalScreen[None]):
         elif alerts:
             options.highlighted = 0
 
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on an alert (the list takes Enter itself): acknowledge it."""
+        event.stop()
+        self.action_acknowledge()
+
     def action_acknowledge(self) -> None:
         """Acknowledge the selected alert."""
         options = self.query_one(OptionList)
