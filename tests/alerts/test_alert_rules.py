@@ -112,7 +112,9 @@ def test_nobody_available_while_callers_wait():
     found = find_conditions(board, None, LIVE, AlertRules(), T0)
     assert "Support: 1 caller, longest 1:12 - nobody available" in {c.text for c in found}
     free = board_at(T0, [agent("a1", 1), agent("a2", 3)], [queue(7, caller("C", T0 - 72))])
-    assert "centre:nobody-available" not in keys(find_conditions(free, None, LIVE, AlertRules(), T0))
+    assert "centre:nobody-available" not in keys(
+        find_conditions(free, None, LIVE, AlertRules(), T0)
+    )
 
 
 def test_stale_data_and_a_refused_code_are_alerts_too():

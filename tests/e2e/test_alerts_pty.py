@@ -20,7 +20,9 @@ def write_config(tmp_path: Path, alerts: str) -> Path:
 
 def test_an_alert_rings_the_bell_and_sends_a_desktop_notification(pty_board, tmp_path):
     config = write_config(tmp_path, 'bell = true\ndesktop = "osc777"\n')
-    board: PtyBoard = pty_board(["demo", "--config", str(config), "--store", str(tmp_path / "d.db")])
+    board: PtyBoard = pty_board(
+        ["demo", "--config", str(config), "--store", str(tmp_path / "d.db")]
+    )
     board.wait_for(lambda text: "alert" in text and "a: list" in text, 10, "an alert")
     deadline = time.monotonic() + 5
     while b"\x1b]777;notify;wallboard alert;" not in board.raw and time.monotonic() < deadline:
@@ -60,7 +62,9 @@ def test_the_board_runs_the_users_command_with_the_alert(pty_board, tmp_path):
     )
     argv = json.dumps([sys.executable, str(notify)])
     config = write_config(tmp_path, f'bell = false\ndesktop = "off"\ncommand = {argv}\n')
-    board: PtyBoard = pty_board(["demo", "--config", str(config), "--store", str(tmp_path / "d.db")])
+    board: PtyBoard = pty_board(
+        ["demo", "--config", str(config), "--store", str(tmp_path / "d.db")]
+    )
     deadline = time.monotonic() + 15
     while not (out.exists() and out.read_text().strip()):
         assert time.monotonic() < deadline, "the command never ran"
