@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from metrics.snapshots import T0, agent, call, caller, poll, queue
+
 from wallboard.core.alerts import (
     AlertRules,
     FeedFacts,

@@ -418,15 +418,8 @@ class WallboardApp(App[int]):
                 now,
                 self.board.suspicious,
                 self.options.local_time,
-                note=" · ".join(
-                    part
-                    for part in (
-                        self.alert_summary(now),
-                        self.recorder.problem if self.recorder is not None else None,
-                    )
-                    if part
-                )
-                or None,
+                note=self.recorder.problem if self.recorder is not None else None,
+                alerts=self.alert_summary(now),
             ),
             failing,
         )

@@ -19,10 +19,15 @@ def source_label(source: str) -> str:
 
 
 def health_text(
-    health: Health, now: float, suspicious: str | None, local_tz: bool, note: str | None = None
+    health: Health,
+    now: float,
+    suspicious: str | None,
+    local_tz: bool,
+    note: str | None = None,
+    alerts: str | None = None,
 ) -> str:
     """What the health line says at `now`; `note` is a lasting problem beside the feed's own
-    (the store of the day's counters, for one).
+    (the store of the day's counters, for one), `alerts` how many alerts are active.
 
     Most urgent first, so that a narrow screen still shows it: the error and when the next
     try comes, then how old the data is, then the rest.
@@ -36,6 +41,8 @@ def health_text(
         parts.append(f"⚠ {health.error_kind}: {plain(health.error, 160)}{retry}")
     age = health.age(now)
     parts.append("waiting for first data" if age is None else f"updated {int(age)}s ago")
+    if alerts:
+        parts.append(alerts)
     if note:
         parts.append(f"⚠ {plain(note, 200)}")
     if suspicious:
