@@ -19,3 +19,26 @@ def phone_key(phone: str) -> str | None:
     if digits.startswith("972"):
         digits = "0" + digits[3:]
     return digits if len(digits) >= MIN_MATCH_DIGITS else None
+
+
+MASK = "•"
+
+
+def mask_phone(phone: str, keep: int = 4) -> str:
+    """A caller's number with all but its last `keep` digits hidden: `•••••4567`.
+
+    Only digits are hidden (and the characters between them), so `Anonymous` stays as it
+    is; a number of `keep` digits or fewer is hidden whole, its last digits being all of it.
+    """
+    digits = sum(ch.isdigit() for ch in phone)
+    if digits == 0:
+        return phone
+    if digits <= keep:
+        return MASK * len(phone)
+    last = len(phone)
+    seen = 0
+    while last > 0 and seen < keep:
+        last -= 1
+        if phone[last].isdigit():
+            seen += 1
+    return MASK * last + phone[last:]

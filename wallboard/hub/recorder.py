@@ -15,7 +15,7 @@ from typing import Any
 from wallboard.core.alerts import Alert
 from wallboard.core.calendar import DayCalendar
 from wallboard.core.day_engine import DayEngine
-from wallboard.core.day_metrics import ThresholdTable
+from wallboard.core.day_metrics import Outcome, ThresholdTable
 from wallboard.core.snapshot import Snapshot
 from wallboard.hub.writer import StoreWriter
 from wallboard.store.day_store import AlertRecord, DayStore, StoreError
@@ -74,13 +74,17 @@ class DayRecorder:
             return self._open_problem
         return self._writer.state.problem if self._writer is not None else None
 
-    def record(self, snapshot: Snapshot) -> None:
-        """Count one snapshot and queue its record for the store."""
+    def record(self, snapshot: Snapshot) -> tuple[Outcome, ...]:
+        """Count one snapshot and queue its record for the store; returns what happened
+        since the last one (for the ticker)."""
         if self.engine is None:
-            return
+            return ()
         record = self.engine.apply(snapshot)
-        if record is not None and self._writer is not None:
+        if record is None:
+            return ()
+        if self._writer is not None:
             self._writer.submit(record)
+        return record.outcomes
 
     def save_alerts(self, alerts: tuple[Alert, ...], now: float) -> None:
         """Queue alerts raised or cleared for the store (the day of `now`)."""

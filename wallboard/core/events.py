@@ -1,0 +1,142 @@
+"""The ticker: what just happened, as short sentences, newest first.
+
+Events come from three places, each already inferred elsewhere: the day's outcomes
+(answered, abandoned, missed; `core.outcomes`), agents' status changes between two boards
+(`status_changes`), and alerts raised (`core.alerts`). An event keeps its parts (who,
+which number, which queue, how long), so that a caller's number is masked when it is
+drawn, not when it is stored: the masking setting may change while the board runs.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from wallboard.core.alerts import Alert
+from wallboard.core.board import AgentView
+from wallboard.core.day_metrics import ABANDONED, ANSWERED, MISSED, Outcome
+from wallboard.core.durations import format_duration
+from wallboard.core.text import plain
+
+# Today's events kept for the full list (a busy centre's day is a few thousand).
+MAX_EVENTS = 5000
+
+STATUS = "status"
+ALERT = "alert"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened, with the parts its sentence is made of."""
+
+    at: float
+    kind: str  # ANSWERED, ABANDONED, MISSED, STATUS or ALERT
+    who: str = ""  # an agent's name
+    phone: str = ""  # a caller's number, as the API sent it
+    queue: str = ""
+    seconds: float | None = None
+    detail: str = ""  # a status's label, an alert's sentence
+    level: str = ""  # "warn" or "alert" for alerts; "" otherwise
+
+    def sentence(self, show_phone: Callable[[str], str]) -> str:
+        """The event as words; `show_phone` draws a caller's number (masked or not)."""
+        phone = show_phone(self.phone) if self.phone else "a caller"
+        wait = format_duration(self.seconds or 0)
+        if self.kind == ANSWERED:
+            return f"{self.who or 'An agent'} answered {phone} after {wait}"
+        if self.kind == ABANDONED:
+            return f"{phone} abandoned {self.queue} after {wait}"
+        if self.kind == MISSED:
+            return f"{self.who} missed a call (rang {wait})"
+        if self.kind == STATUS:
+            return f"{self.who} → {self.detail}"
+        return self.detail
+
+
+def outcome_events(outcomes: Iterable[Outcome]) -> list[Event]:
+    """Ticker events for the outcomes worth a line: answers, abandons, misses."""
+    events: list[Event] = []
+    for outcome in outcomes:
+        if outcome.kind == ANSWERED:
+            events.append(
+                Event(
+                    outcome.at_utc,
+                    ANSWERED,
+                    who=plain(outcome.agent_name, 40),
+                    phone=outcome.phone,
+                    queue=plain(outcome.queue_name, 40),
+                    seconds=outcome.seconds,
+                )
+            )
+        elif outcome.kind == ABANDONED:
+            events.append(
+                Event(
+                    outcome.at_utc,
+                    ABANDONED,
+                    phone=outcome.phone,
+                    queue=plain(outcome.queue_name, 40),
+                    seconds=outcome.seconds,
+                )
+            )
+        elif outcome.kind == MISSED:
+            events.append(
+                Event(
+                    outcome.at_utc,
+                    MISSED,
+                    who=plain(outcome.agent_name, 40),
+                    phone=outcome.phone,
+                    seconds=outcome.seconds,
+                )
+            )
+    return events
+
+
+def status_changes(
+    before: Sequence[AgentView], after: Sequence[AgentView], now: float
+) -> list[Event]:
+    """An event per agent whose status (off a call) changed between two boards.
+
+    Calls starting and ending are not news (the outcomes tell those); a break, lunch,
+    log-in or log-out is. Views are compared by identity first: the board keeps the view
+    of an agent who did not change, so a quiet poll costs one pass of identity checks.
+    """
+    if not before:
+        return []
+    previous = {view.username: view for view in before}
+    events: list[Event] = []
+    for view in after:
+        old = previous.get(view.username)
+        if old is None or old is view:
+            continue
+        if view.call_count or old.call_count:
+            continue
+        if old.label != view.label:
+            events.append(Event(now, STATUS, who=view.name, detail=view.label))
+    return events
+
+
+def alert_events(alerts: Iterable[Alert]) -> list[Event]:
+    """An event per alert raised."""
+    return [
+        Event(alert.first_seen, ALERT, detail=alert.text, level=alert.level.value)
+        for alert in alerts
+    ]
+
+
+class Ticker:
+    """Today's events, newest first, bounded by `MAX_EVENTS`."""
+
+    def __init__(self, limit: int = MAX_EVENTS) -> None:
+        self.events: deque[Event] = deque(maxlen=limit)
+        self.added = 0  # how many were ever added: a view redraws when this moves
+
+    def add(self, events: Iterable[Event]) -> None:
+        """Add events (each batch in time order, oldest first)."""
+        for event in sorted(events, key=lambda e: e.at):
+            self.events.appendleft(event)
+            self.added += 1
+
+    def latest(self, count: int) -> list[Event]:
+        """The newest `count` events."""
+        return [event for _, event in zip(range(count), self.events, strict=False)]
