@@ -7,9 +7,7 @@ exit code, never a traceback, and never the account code.
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -174,21 +172,23 @@ def snapshot(
     if as_json:
         from wallboard.core.export import snapshot_to_json
 
-        click.echo(_terminal_safe_json(snapshot_to_json(snap)))
+        _print_json(snapshot_to_json(snap))
     else:
         from wallboard.core.summary import summarise
 
         click.echo("\n".join(summarise(snap)))
 
 
-def _terminal_safe_json(document: Any) -> str:
-    """JSON with control and format characters escaped (as in `\\u202e`): the data decodes
-    exactly as received, but printing it cannot drive the terminal."""
-    text = json.dumps(document, ensure_ascii=False)
-    return "".join(
-        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
-        for ch in text
-    )
+def _print_json(document: Any) -> None:
+    """Print `document` as strict JSON (`wallboard.core.jsonout`), saying on stderr what had
+    to be replaced; ASCII-escaped when stdout cannot take UTF-8."""
+    from wallboard.core.jsonout import encode
+
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    encoded = encode(document, ascii_only=encoding != "utf8")
+    for problem in encoded.problems():
+        click.echo(f"wallboard: warning: {problem}", err=True)
+    click.echo(encoded.text)
 
 
 async def _one_snapshot(

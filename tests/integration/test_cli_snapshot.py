@@ -375,3 +375,45 @@ def test_a_malformed_base_url_is_one_clear_line(run_cli, base_url):
     result = run_cli(code="abc-secret-7", base_url=base_url)
     assert result.returncode in (2, 5)
     one_line_error(result)
+
+
+def _serving(extensions: str, queues: str) -> Starlette:
+    """Both endpoints, each answering a fixed body (raw text, so any JSON can be sent)."""
+
+    def answer(body: str) -> Any:
+        async def endpoint(request: Any) -> Response:
+            return Response(body, media_type="application/json")
+
+        return endpoint
+
+    return Starlette(
+        routes=[
+            Route("/comet/API/GetExtensionsCalls", answer(extensions), methods=["POST"]),
+            Route("/comet/API/GetQueuesCallers", answer(queues), methods=["POST"]),
+        ]
+    )
+
+
+def test_json_is_strict_and_keeps_every_string_the_api_sent(start_app, run_cli):
+    """A lone surrogate, a tag character above U+FFFF and `1e400`: strict JSON, said so."""
+    extensions = (
+        '{"ERR":0,"DESC":"OK","EXTENSIONS":[{"username":"S1","name":"Dana \\ud800 Levi",'
+        '"representative":"flag \\udb40\\udc67 \\ud83d\\ude00","onlineUserStatus":1,"calls":'
+        '[{"callStarted":1,"callstatus":"Talking","ivrid":"i1","customdata":{"big":1e400}}]}]}'
+    )
+    queues = '{"ERR":0,"DESC":"OK","QUEUES":[{"ID":1,"Name":"\\u202eq","Callers":[]}]}'
+    base_url = start_app(_serving(extensions, queues))
+    result = run_cli("--json", code="abc-secret-j", base_url=base_url)
+    assert result.returncode == 0, result.stderr
+
+    def refuse(constant: str) -> Any:
+        raise AssertionError(f"bare {constant} is not JSON")
+
+    document = json.loads(result.stdout, parse_constant=refuse)
+    agent = document["extensions"][0]
+    assert agent["name"] == "Dana \ufffd Levi"
+    assert agent["representative"] == "flag \U000e0067 \U0001f600"
+    assert agent["calls"][0]["customdata"] == {"big": None}
+    assert document["queues"][0]["Name"] == "\u202eq"
+    assert "\\udb40\\udc67" in result.stdout and "\\ue0067" not in result.stdout
+    assert "lone surrogates" in result.stderr and "not finite" in result.stderr
