@@ -417,3 +417,37 @@ def test_json_is_strict_and_keeps_every_string_the_api_sent(start_app, run_cli):
     assert document["queues"][0]["Name"] == "\u202eq"
     assert "\\udb40\\udc67" in result.stdout and "\\ue0067" not in result.stdout
     assert "lone surrogates" in result.stderr and "not finite" in result.stderr
+
+
+def test_a_config_file_that_is_not_utf8_exits_2_with_one_line(run_cli, tmp_path):
+    config = tmp_path / "latin1.toml"
+    config.write_bytes(b'theme = "caf\xe9"\n')
+    result = run_cli("--config", str(config), code="abc-secret-8")
+    assert result.returncode == 2
+    assert "not UTF-8" in one_line_error(result)
+
+
+def test_a_code_file_that_never_ends_exits_2_at_once(run_cli):
+    started = time.monotonic()
+    result = run_cli("--code-file", "/dev/zero")
+    assert result.returncode == 2
+    assert "larger than" in one_line_error(result)
+    assert time.monotonic() - started < 20
+
+
+def test_an_unknown_config_key_exits_2_naming_the_nearest(run_cli, tmp_path):
+    config = tmp_path / "typo.toml"
+    config.write_text("intervall_s = 3\n", encoding="utf-8")
+    result = run_cli("--config", str(config), code="abc-secret-9")
+    assert result.returncode == 2
+    assert "did you mean `interval_s`?" in one_line_error(result)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://h.example/comet/API?code=abc-secret-q", "https://u:abc-secret-q@h.example/"],
+)
+def test_a_base_url_with_a_query_or_credentials_exits_2(run_cli, base_url):
+    result = run_cli(code="abc-secret-10", base_url=base_url)
+    assert result.returncode == 2
+    assert "abc-secret-q" not in one_line_error(result)
