@@ -25,6 +25,25 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _require_terminal() -> None:
+    """Refuse to draw the board without a terminal: exit 2 with one line, at once.
+
+    Without one, the board would wait for keys that never come, spin, or write escape
+    codes into a file for ever. Every one of stdin, stdout and stderr must be a terminal
+    (Textual reads keys from stdin and draws on stdout or stderr).
+    """
+    for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout), ("stderr", sys.stderr)):
+        try:
+            ok = stream is not None and stream.isatty()
+        except (OSError, ValueError):
+            ok = False
+        if not ok:
+            _fail(
+                f"no terminal ({name} is not a TTY); for headless use run `wallboard hub`",
+                EXIT_USAGE,
+            )
+
+
 def _settings(config: Path | None, code_file: Path | None, overrides: dict[str, Any]) -> Settings:
     warnings: list[str] = []
     try:
@@ -85,6 +104,7 @@ def run(
     wall: bool | None,
 ) -> None:
     """Run the board for the configured account."""
+    _require_terminal()
     settings = _settings(
         config,
         code_file,
@@ -127,6 +147,7 @@ def demo(
     wall: bool | None,
 ) -> None:
     """Run the board on the built-in call-centre simulator: no set-up, no network."""
+    _require_terminal()
     settings = _settings(
         config,
         None,
@@ -169,6 +190,9 @@ def snapshot(
         _fail(error.message, error.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    unmatched = _unmatched_filters(snap, extension, queue)
+    if unmatched:
+        _fail(unmatched, EXIT_USAGE)
     if as_json:
         from wallboard.core.export import snapshot_to_json
 
@@ -189,6 +213,20 @@ def _print_json(document: Any) -> None:
     for problem in encoded.problems():
         click.echo(f"wallboard: warning: {problem}", err=True)
     click.echo(encoded.text)
+
+
+def _unmatched_filters(snap: Any, extension: str | None, queue: str | None) -> str | None:
+    """What `--extension`/`--queue` matched nothing of, in words; None when all matched."""
+    from wallboard.core.text import plain
+
+    missing = []
+    if extension and not any(e.username == extension for e in snap.extensions):
+        missing.append(f"no extension with SIP id {plain(extension)[:60]!r}")
+    if queue and not any(str(q.queue_id) == queue.strip() for q in snap.queues):
+        missing.append(f"no queue with ID {plain(queue)[:60]!r}")
+    if not missing:
+        return None
+    return " and ".join(missing) + " in the answer (check --extension / --queue)"
 
 
 async def _one_snapshot(

@@ -451,3 +451,23 @@ def test_a_base_url_with_a_query_or_credentials_exits_2(run_cli, base_url):
     result = run_cli(code="abc-secret-10", base_url=base_url)
     assert result.returncode == 2
     assert "abc-secret-q" not in one_line_error(result)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "words"),
+    [("--extension", "NO-SUCH-9999", "no extension with SIP id"), ("--queue", "9999", "no queue")],
+)
+def test_a_filter_that_matches_nothing_says_so_and_exits_2(sim, run_cli, flag, value, words):
+    result = run_cli(flag, value, code=sim.code, base_url=sim.base_url)
+    assert result.returncode == 2
+    line = one_line_error(result)
+    assert words in line and f"'{value}'" in line
+
+
+def test_both_filters_matching_nothing_are_both_named(sim, run_cli):
+    result = run_cli(
+        "--json", "--extension", "nope", "--queue", "424242", code=sim.code, base_url=sim.base_url
+    )
+    assert result.returncode == 2
+    line = one_line_error(result)
+    assert "no extension" in line and "no queue" in line

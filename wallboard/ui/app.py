@@ -32,7 +32,7 @@ from wallboard.ui import chops
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.messages import PollFailed, SnapshotArrived
 from wallboard.ui.metrics import FrameMetrics
-from wallboard.ui.terminal import watch_terminal
+from wallboard.ui.terminal import exit_on_signals, watch_terminal
 from wallboard.ui.themes import (
     DEFAULT_THEME,
     WALL_THEME,
@@ -161,6 +161,7 @@ class WallboardApp(App[int]):
             self.run_worker(self._poll_forever, exclusive=True, group="poll", name="poller")
         if self.is_headless is False and sys.__stdin__ is not None:
             watch_terminal(asyncio.get_running_loop(), lambda: self.exit(0))
+            exit_on_signals(asyncio.get_running_loop(), lambda code: self.exit(code))
         self.tick()
 
     # --- data in --------------------------------------------------------------------------
