@@ -757,3 +757,31 @@ def test_whatever_the_text_plain_gives_one_line_of_visible_characters(text, limi
             "Zl",
             "Zp",
         )
+
+
+# --- answers that are not what they seem ---------------------------------------------------
+
+
+def test_two_extensions_with_one_username_keep_their_own_time_in_state():
+    board = Board()
+    board.apply(snapshot([ext("DUP", 1), ext("DUP", 3), ext("X")]), T0)
+    later = T0 + 30
+    # Fresh models each poll (as a changed answer gives): both go through the full path.
+    board.apply(snapshot([ext("DUP", 1), ext("DUP", 3), ext("X")], at=later), later)
+    first, second, _ = board.agents
+    assert (first.key, second.key) == ("DUP", "DUP#2")
+    assert first.since_utc == T0 and second.since_utc == T0  # neither restarted
+    assert (first.word, second.word) == ("AVAIL", "LUNCH")
+    # One changes, the other keeps its time: the positional path too.
+    extensions = [ext("DUP", 1), ext("DUP", 7), *board.snapshot.extensions[2:]]
+    board.apply(snapshot(extensions, at=later + 10), later + 10)
+    assert board.agents[0].since_utc == T0
+    assert board.agents[1].since_utc == later + 10
+
+
+def test_agent_keys_are_unique_even_when_a_username_looks_like_a_repeat():
+    from wallboard.core.board import agent_keys
+
+    keys = agent_keys(tuple(ext(name) for name in ["A", "A", "A#2", "B", "A"]))
+    assert len(set(keys)) == 5
+    assert keys[:2] == ["A", "A#2"]

@@ -66,6 +66,9 @@ class AgentView:
     logged_out: bool
     extension: Extension
     sort_name: str = ""  # the name case-folded once, for sorting thousands each poll
+    # Unique within one answer: the SIP id, with "#2", "#3"... for its later repeats (two
+    # extensions may share a username: each keeps its own time in state and details).
+    key: str = ""
     # The sort-by-state key as one string (rank, style, name, SIP id, in that order), made
     # once per view: thousands of string comparisons are 3-4x faster than of tuples. NUL
     # separates the parts: names are cleaned of it, and in a SIP id it could at worst swap
@@ -158,7 +161,7 @@ class Board:
         self.totals = Totals()
         self.suspicious: str | None = None
         self.generation = 0
-        self._tracked: dict[str, _Tracked] = {}
+        self._tracked: dict[str, _Tracked] = {}  # by `AgentView.key`
         # The extensions `agents` were built from, position by position, and the clock
         # offset they were built with: the next snapshot is compared with them.
         self._built_from: tuple[Extension, ...] = ()
@@ -213,19 +216,22 @@ class Board:
             if len(changed) <= len(extensions) * POSITIONAL_MAX_CHANGED and all(
                 extensions[index].username == built_from[index].username for index in changed
             ):
+                # The same usernames in the same order: each position keeps its key.
                 views = list(self.agents)
                 tracked = dict(self._tracked)
                 for index in changed:
-                    ext = extensions[index]
-                    view, entry = self._agent_view(ext, tracked.get(ext.username), snapshot, now)
+                    key = views[index].key
+                    view, entry = self._agent_view(
+                        extensions[index], tracked.get(key), snapshot, now, key
+                    )
                     views[index] = view
-                    tracked[ext.username] = entry
+                    tracked[key] = entry
                 return tuple(views), tracked
         previous = self._tracked
         tracked = {}
         all_views: list[AgentView] = []
-        for ext in extensions:
-            before = previous.get(ext.username)
+        for ext, key in zip(extensions, agent_keys(extensions), strict=True):
+            before = previous.get(key)
             if (
                 before is not None
                 and before.view is not None
@@ -233,17 +239,17 @@ class Board:
                 and before.offset == offset
             ):
                 # The parser reused the model: nothing about this agent changed.
-                tracked[ext.username] = before
+                tracked[key] = before
                 all_views.append(before.view)
                 continue
-            view, tracked[ext.username] = self._agent_view(ext, before, snapshot, now)
+            view, tracked[key] = self._agent_view(ext, before, snapshot, now, key)
             all_views.append(view)
         # Only extensions in the latest answer are remembered: the map cannot grow.
         return tuple(all_views), tracked
 
     @staticmethod
     def _agent_view(
-        ext: Extension, before: _Tracked | None, snapshot: Snapshot, now: float
+        ext: Extension, before: _Tracked | None, snapshot: Snapshot, now: float, agent_key: str
     ) -> tuple[AgentView, _Tracked]:
         """One agent's view, and what to remember of it, given what was known before."""
         look = agent_look(ext)
@@ -277,6 +283,7 @@ class Board:
             logged_out=ext.status == STATUS_LOGOUT and not ext.calls,
             extension=ext,
             sort_name=name.casefold(),
+            key=agent_key,
         )
         return view, _Tracked(key, entry_since, entry_exact, view, snapshot.clock_offset_s)
 
@@ -285,6 +292,25 @@ class Board:
         if joined_utc is None:
             return WaitLevel.OK
         return self.thresholds.level(now - joined_utc)
+
+
+def agent_keys(extensions: tuple[Extension, ...]) -> list[str]:
+    """A key per extension, unique in the answer: the SIP id, then `id#2`, `id#3`... for
+    repeats (in answer order, so a repeat keeps its key while the answer keeps its order).
+    A real SIP id that looks like a repeat's key gets a suffix of its own."""
+    last: dict[str, int] = {}  # per SIP id, the last suffix used: keeps this linear
+    used: set[str] = set()
+    keys = []
+    for ext in extensions:
+        name = key = ext.username
+        repeat = last.get(name, 1)
+        while key in used:
+            repeat += 1
+            key = f"{name}#{repeat}"
+        last[name] = repeat
+        used.add(key)
+        keys.append(key)
+    return keys
 
 
 _JOINED = attrgetter("joined_utc")

@@ -463,7 +463,7 @@ class WallboardApp(App[int]):
         target = self.detail_for
         found: AgentView | CallerView | None = None
         if isinstance(target, AgentView):
-            found = next((a for a in self.board.agents if a.username == target.username), None)
+            found = next((a for a in self.board.agents if a.key == target.key), None)
         elif isinstance(target, CallerView):
             found = next(
                 (c for q in self.board.queues for c in q.callers if c.call_id == target.call_id),
