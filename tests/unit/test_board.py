@@ -785,3 +785,46 @@ def test_agent_keys_are_unique_even_when_a_username_looks_like_a_repeat():
     keys = agent_keys(tuple(ext(name) for name in ["A", "A", "A#2", "B", "A"]))
     assert len(set(keys)) == 5
     assert keys[:2] == ["A", "A#2"]
+
+
+def _board_from_queue_answer(callers: list[dict]) -> Board:
+    from wallboard.api.parse import parse_queues
+    from wallboard.core.server_clock import ServerClockEstimator
+    from wallboard.core.snapshot import build_snapshot
+
+    queues, skipped = parse_queues({"ERR": 0, "QUEUES": [{"ID": 1, "Callers": callers}]})
+    shot = build_snapshot(
+        [ext("A")],
+        queues,
+        skipped,
+        fetched_at=T0,
+        latency_s=0.0,
+        estimator=ServerClockEstimator(OFFSET),
+    )
+    board = Board()
+    board.apply(shot, T0)
+    return board
+
+
+def test_impossible_join_times_are_skipped_and_the_board_says_the_data_is_suspect():
+    joined = int(T0 + OFFSET - 30)
+    board = _board_from_queue_answer(
+        [
+            {"CallID": "zero", "JoinTime": 0},
+            {"CallID": "negative", "JoinTime": -5},
+            {"CallID": "ok", "JoinTime": joined},
+        ]
+    )
+    assert board.totals.waiting == 1
+    assert board.totals.oldest_join_utc == joined - OFFSET  # not 1970: no 20792d wait
+    assert board.suspicious is not None and "data suspect" in board.suspicious
+    assert "2 item(s) with impossible times" in board.suspicious
+
+
+def test_millisecond_join_times_keep_every_waiting_caller():
+    joined_ms = int(T0 + OFFSET - 42) * 1000
+    board = _board_from_queue_answer([{"CallID": f"c{n}", "JoinTime": joined_ms} for n in range(3)])
+    assert board.totals.waiting == 3
+    assert board.wait_level(board.totals.oldest_join_utc, T0) is WaitLevel.OK
+    assert T0 - board.totals.oldest_join_utc == 42
+    assert board.suspicious is None

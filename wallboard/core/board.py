@@ -188,6 +188,13 @@ class Board:
             )
         else:
             agents, tracked = self._agent_views(snapshot, now)
+        impossible = sum(1 for item in snapshot.skipped if item.suspect)
+        if suspicious is None and impossible:
+            # Skipping them alone would show a calm centre that is not there.
+            suspicious = (
+                f"data suspect: {impossible} item(s) with impossible times skipped "
+                "(waits and timers may be missing)"
+            )
         # Callers wait across many polls: their views are reused while the offset holds.
         same_clock = snapshot.clock_offset_s == self._callers_offset
         queues, callers = _queue_views(snapshot, self._callers if same_clock else {})
