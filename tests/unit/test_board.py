@@ -828,3 +828,27 @@ def test_millisecond_join_times_keep_every_waiting_caller():
     assert board.wait_level(board.totals.oldest_join_utc, T0) is WaitLevel.OK
     assert T0 - board.totals.oldest_join_utc == 42
     assert board.suspicious is None
+
+
+def test_two_answers_that_disagree_wildly_are_flagged_poll_after_poll():
+    """16 agents logged in, then 9 all logged out, then the 16 again: two servers."""
+    sixteen = [ext(f"S{n}", 1) for n in range(16)]
+    nine_out = [ext(f"S{n}", 2, online_user_id=0) for n in range(9)]
+    board = Board()
+    board.apply(snapshot(sixteen), T0)
+    assert board.suspicious is None
+    for poll, answer in enumerate([nine_out, sixteen, nine_out], start=1):
+        board.apply(snapshot(answer, at=T0 + 5 * poll), T0 + 5 * poll)
+        assert board.suspicious is not None, poll
+        assert "inconsistent" in board.suspicious
+    assert "16 agents (16 logged in), then 9 (0 logged in), 9 in both" in board.suspicious
+
+
+def test_ordinary_changes_are_not_flagged_as_inconsistent():
+    board = Board()
+    centre = [ext(f"S{n}", 1) for n in range(20)]
+    board.apply(snapshot(centre), T0)
+    # Three log out, two come, one goes to lunch: a busy minute, not two servers.
+    changed = [ext(f"S{n}", 2 if n < 3 else 1) for n in range(19)] + [ext("N1"), ext("N2")]
+    board.apply(snapshot(changed, at=T0 + 5), T0 + 5)
+    assert board.suspicious is None

@@ -20,6 +20,13 @@ from wallboard.core.text import plain
 
 # Past this share of changed agents, the positional comparison is not worth it.
 POSITIONAL_MAX_CHANGED = 0.25
+# Two answers in a row whose agents overlap less than this (of the larger), or in which
+# most logged-in agents (at least `MASS_LOGOUT_MIN`) log out at once, look like two servers
+# that disagree rather than a centre that changed in one poll interval.
+# Small centres are left alone: a few agents coming and going is no sign of anything.
+CONSISTENT_OVERLAP = 0.6
+MASS_CHANGE_MIN = 5
+MASS_LOGOUT_MIN = 4
 
 
 class WaitLevel(StrEnum):
@@ -175,13 +182,15 @@ class Board:
 
         An empty extension list after a non-empty one is suspicious (an outage or a broken
         account far more often than an empty centre): the board keeps the last agents and
-        says so, while queues still update.
+        says so, while queues still update. Items skipped for impossible times, and an
+        answer whose agents disagree wildly with the last one's, are flagged too.
         """
         # Everything is computed before anything is assigned, so a failure leaves the
         # board exactly as it was: the last good picture.
         suspicious: str | None = None
         agents, tracked = self.agents, self._tracked
-        if not snapshot.extensions and self.agents:
+        kept_last_agents = not snapshot.extensions and bool(self.agents)
+        if kept_last_agents:
             suspicious = (
                 f"the API returned no extensions (had {len(self.agents)}); "
                 "showing the last agents seen"
@@ -199,9 +208,11 @@ class Board:
         same_clock = snapshot.clock_offset_s == self._callers_offset
         queues, callers = _queue_views(snapshot, self._callers if same_clock else {})
         totals = _totals(agents, queues)
+        if suspicious is None and self.snapshot is not None:
+            suspicious = _inconsistency(self._built_from, self.totals, snapshot.extensions, totals)
         self.agents, self._tracked, self.queues, self.totals = agents, tracked, queues, totals
         self._callers, self._callers_offset = callers, snapshot.clock_offset_s
-        if suspicious is None:
+        if not kept_last_agents:
             self._built_from = snapshot.extensions
             self._built_offset = snapshot.clock_offset_s
         self.suspicious = suspicious
@@ -299,6 +310,30 @@ class Board:
         if joined_utc is None:
             return WaitLevel.OK
         return self.thresholds.level(now - joined_utc)
+
+
+def _inconsistency(
+    before: tuple[Extension, ...], totals_before: Totals, now: tuple[Extension, ...], totals: Totals
+) -> str | None:
+    """Why two answers in a row look inconsistent, or None when they look like one centre."""
+    if not before or not now:
+        return None
+    names_before = {ext.username for ext in before}
+    names_now = {ext.username for ext in now}
+    common = len(names_before & names_now)
+    larger = max(len(names_before), len(names_now))
+    logged_out_at_once = (
+        totals_before.logged_in >= MASS_LOGOUT_MIN
+        and totals.logged_in < totals_before.logged_in / 2
+    )
+    mass_change = larger - common >= MASS_CHANGE_MIN and common < CONSISTENT_OVERLAP * larger
+    if not mass_change and not logged_out_at_once:
+        return None
+    return (
+        f"answers look inconsistent: {len(before)} agents ({totals_before.logged_in} logged "
+        f"in), then {len(now)} ({totals.logged_in} logged in), {common} in both; "
+        "the service may be answering from servers that disagree"
+    )
 
 
 def agent_keys(extensions: tuple[Extension, ...]) -> list[str]:
