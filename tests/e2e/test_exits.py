@@ -24,14 +24,15 @@ def test_signals_restore_the_terminal_and_exit_128_plus_the_signal(pty_board) ->
         number: pty_board(["demo", "--interval", "1"]) for number in SIGNALS
     }
     for board in boards.values():
-        board.wait_for(lambda text: "Agents" in text, 20, "the board")
+        # Live data: the app is mounted (its signal handlers are set) and has polled.
+        board.wait_for(lambda text: "Agents 40/40" in text and "updated" in text, 30, "data")
     time.sleep(0.3)
     for number, board in boards.items():
         assert board.raw.count(ALT_SCREEN_ON) and board.raw.count(MOUSE_ON)
         os.kill(board.proc.pid, number)
     for number, board in boards.items():
         name = signal.Signals(number).name
-        status = board.wait_exit(10)
+        status = board.wait_exit(20)
         assert status == 128 + number, f"{name}: exit status {status}"
         time.sleep(0.1)  # the reader thread takes the last bytes
         raw = bytes(board.raw)

@@ -836,12 +836,14 @@ def test_two_answers_that_disagree_wildly_are_flagged_poll_after_poll():
     nine_out = [ext(f"S{n}", 2, online_user_id=0) for n in range(9)]
     board = Board()
     board.apply(snapshot(sixteen), T0)
-    assert board.suspicious is None
+    assert board.inconsistent is None
     for poll, answer in enumerate([nine_out, sixteen, nine_out], start=1):
         board.apply(snapshot(answer, at=T0 + 5 * poll), T0 + 5 * poll)
-        assert board.suspicious is not None, poll
-        assert "inconsistent" in board.suspicious
-    assert "16 agents (16 logged in), then 9 (0 logged in), 9 in both" in board.suspicious
+        assert board.inconsistent is not None, poll
+        assert "inconsistent" in board.inconsistent
+    assert "16 agents (16 logged in), then 9 (0 logged in), 9 in both" in board.inconsistent
+    board.apply(snapshot(nine_out, at=T0 + 20), T0 + 20)
+    assert board.inconsistent is None  # the same answer twice: consistent again
 
 
 def test_ordinary_changes_are_not_flagged_as_inconsistent():
@@ -851,4 +853,4 @@ def test_ordinary_changes_are_not_flagged_as_inconsistent():
     # Three log out, two come, one goes to lunch: a busy minute, not two servers.
     changed = [ext(f"S{n}", 2 if n < 3 else 1) for n in range(19)] + [ext("N1"), ext("N2")]
     board.apply(snapshot(changed, at=T0 + 5), T0 + 5)
-    assert board.suspicious is None
+    assert board.inconsistent is None and board.suspicious is None

@@ -183,8 +183,7 @@ class ActiveCallsClient:
             ) from None
         except (httpx.TransportError, OSError) as error:
             raise TransportError(
-                f"{endpoint}: network error: {_network_reason(error, self._server)} "
-                f"({_kind(error)})"
+                f"{endpoint}: network error: {_network_reason(error, self._server)}"
             ) from None
         except httpx.HTTPError as error:
             raise ProtocolError(f"{endpoint}: HTTP failure ({_kind(error)})") from None
@@ -350,7 +349,8 @@ _REASONS = {
 
 
 def _network_reason(error: BaseException, server: str) -> str:
-    """What went wrong on the network, in words that name the server (host:port)."""
+    """What went wrong on the network, in words that name the server (host:port); short,
+    since the health line puts it first on one line."""
     seen: set[int] = set()
     cause: BaseException | None = error
     while cause is not None and id(cause) not in seen:  # the chain, bounded by `seen`
@@ -360,13 +360,8 @@ def _network_reason(error: BaseException, server: str) -> str:
         if isinstance(cause, OSError) and cause.errno in _REASONS:
             return _REASONS[cause.errno].format(server=server)
         cause = cause.__cause__ or cause.__context__
-    if isinstance(error, httpx.RemoteProtocolError):
-        return f"{server} closed the connection without a complete answer"
-    if isinstance(error, httpx.ConnectError):
-        return f"cannot connect to {server}"
-    if isinstance(error, httpx.ReadError | httpx.WriteError):
-        return f"connection to {server} broke"
-    return f"talking to {server}"
+    # No errno to go by: the class names what failed (short: the health line is one line).
+    return f"{server} ({_kind(error)})"
 
 
 def _most_telling(errors: list[BaseException]) -> BaseException:

@@ -166,7 +166,10 @@ class Board:
         self.agents: tuple[AgentView, ...] = ()
         self.queues: tuple[QueueView, ...] = ()
         self.totals = Totals()
+        # An answer too odd to show as live (the banner says why) ...
         self.suspicious: str | None = None
+        # ... and one that disagrees wildly with the last (the health line says so).
+        self.inconsistent: str | None = None
         self.generation = 0
         self._tracked: dict[str, _Tracked] = {}  # by `AgentView.key`
         # The extensions `agents` were built from, position by position, and the clock
@@ -208,14 +211,18 @@ class Board:
         same_clock = snapshot.clock_offset_s == self._callers_offset
         queues, callers = _queue_views(snapshot, self._callers if same_clock else {})
         totals = _totals(agents, queues)
-        if suspicious is None and self.snapshot is not None:
-            suspicious = _inconsistency(self._built_from, self.totals, snapshot.extensions, totals)
+        inconsistent = None
+        if not kept_last_agents and self.snapshot is not None:
+            inconsistent = _inconsistency(
+                self._built_from, self.totals, snapshot.extensions, totals
+            )
         self.agents, self._tracked, self.queues, self.totals = agents, tracked, queues, totals
         self._callers, self._callers_offset = callers, snapshot.clock_offset_s
         if not kept_last_agents:
             self._built_from = snapshot.extensions
             self._built_offset = snapshot.clock_offset_s
         self.suspicious = suspicious
+        self.inconsistent = inconsistent
         self.snapshot = snapshot
         self.generation += 1
 

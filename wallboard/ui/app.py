@@ -328,10 +328,10 @@ class WallboardApp(App[int]):
             # Every figure on screen must read as stale, not only the banner's.
             self.screen.set_class(stale, "-stale")
             self._set_grid_title(len(grid.agents))
-        failing = self.health.error is not None or stale
+        warning = self.board.suspicious or self.board.inconsistent
+        failing = self.health.error is not None or stale or warning is not None
         self.query_one(HealthLine).show(
-            health_text(self.health, now, self.board.suspicious, self.options.local_time),
-            failing,
+            health_text(self.health, now, warning, self.options.local_time), failing
         )
         if self.detail_for is not None:
             self._show_detail(shown)
