@@ -20,9 +20,18 @@ SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGINT)
 
 def test_signals_restore_the_terminal_and_exit_128_plus_the_signal(pty_board) -> None:
     """Four boards at once (to keep the suite short), each ended by another signal."""
-    boards: dict[int, PtyBoard] = {
-        number: pty_board(["demo", "--interval", "1"]) for number in SIGNALS
-    }
+    # A signal ignored here (`nohup`, or `&` in a script, ignores some) stays ignored in the
+    # child, and the board keeps it so by design: start the boards with none ignored.
+    ignored = [number for number in SIGNALS if signal.getsignal(number) == signal.SIG_IGN]
+    for number in ignored:
+        signal.signal(number, signal.SIG_DFL)
+    try:
+        boards: dict[int, PtyBoard] = {
+            number: pty_board(["demo", "--interval", "1"]) for number in SIGNALS
+        }
+    finally:
+        for number in ignored:
+            signal.signal(number, signal.SIG_IGN)
     for board in boards.values():
         # Live data: the app is mounted (its signal handlers are set) and has polled.
         board.wait_for(lambda text: "Agents 40/40" in text and "updated" in text, 30, "data")
