@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-# The `shared` folder sits beside the repository root (CI clones it there too).
-FIXTURES_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "api" / "fixtures"
+# The vendor's samples travel with the tests: a fresh clone needs nothing beside it.
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture

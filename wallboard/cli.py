@@ -7,10 +7,8 @@ exit code, never a traceback, and never the account code.
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import time
-import unicodedata
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,6 +24,25 @@ EXIT_NETWORK = 5
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"wallboard: {message}", err=True)
     sys.exit(code)
+
+
+def _require_terminal() -> None:
+    """Refuse to draw the board without a terminal: exit 2 with one line, at once.
+
+    Without one, the board would wait for keys that never come, spin, or write escape
+    codes into a file for ever. Every one of stdin, stdout and stderr must be a terminal
+    (Textual reads keys from stdin and draws on stdout or stderr).
+    """
+    for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout), ("stderr", sys.stderr)):
+        try:
+            ok = stream is not None and stream.isatty()
+        except (OSError, ValueError):
+            ok = False
+        if not ok:
+            _fail(
+                f"no terminal ({name} is not a TTY); for headless use run `wallboard hub`",
+                EXIT_USAGE,
+            )
 
 
 def _settings(config: Path | None, code_file: Path | None, overrides: dict[str, Any]) -> Settings:
@@ -95,6 +112,7 @@ def run(
     store: Path | None,
 ) -> None:
     """Run the board for the configured account."""
+    _require_terminal()
     settings = _settings(
         config,
         code_file,
@@ -142,6 +160,7 @@ def demo(
     """Run the board on the built-in call-centre simulator: no set-up, no network.
 
     The day's counters go to a temporary store unless --store names one."""
+    _require_terminal()
     settings = _settings(
         config,
         None,
@@ -185,24 +204,43 @@ def snapshot(
         _fail(error.message, error.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    unmatched = _unmatched_filters(snap, extension, queue)
+    if unmatched:
+        _fail(unmatched, EXIT_USAGE)
     if as_json:
         from wallboard.core.export import snapshot_to_json
 
-        click.echo(_terminal_safe_json(snapshot_to_json(snap)))
+        _print_json(snapshot_to_json(snap))
     else:
         from wallboard.core.summary import summarise
 
         click.echo("\n".join(summarise(snap)))
 
 
-def _terminal_safe_json(document: Any) -> str:
-    """JSON with control and format characters escaped (as in `\\u202e`): the data decodes
-    exactly as received, but printing it cannot drive the terminal."""
-    text = json.dumps(document, ensure_ascii=False)
-    return "".join(
-        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
-        for ch in text
-    )
+def _print_json(document: Any) -> None:
+    """Print `document` as strict JSON (`wallboard.core.jsonout`), saying on stderr what had
+    to be replaced; ASCII-escaped when stdout cannot take UTF-8."""
+    from wallboard.core.jsonout import encode
+
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    encoded = encode(document, ascii_only=encoding != "utf8")
+    for problem in encoded.problems():
+        click.echo(f"wallboard: warning: {problem}", err=True)
+    click.echo(encoded.text)
+
+
+def _unmatched_filters(snap: Any, extension: str | None, queue: str | None) -> str | None:
+    """What `--extension`/`--queue` matched nothing of, in words; None when all matched."""
+    from wallboard.core.text import plain
+
+    missing = []
+    if extension and not any(e.username == extension for e in snap.extensions):
+        missing.append(f"no extension with SIP id {plain(extension)[:60]!r}")
+    if queue and not any(str(q.queue_id) == queue.strip() for q in snap.queues):
+        missing.append(f"no queue with ID {plain(queue)[:60]!r}")
+    if not missing:
+        return None
+    return " and ".join(missing) + " in the answer (check --extension / --queue)"
 
 
 async def _one_snapshot(
@@ -317,7 +355,7 @@ def stats(as_json: bool, store: Path | None, day: str | None, config: Path | Non
     for warning in result.warnings:
         click.echo(f"wallboard: {warning}", err=True)
     if as_json:
-        click.echo(_terminal_safe_json(result.document))
+        _print_json(result.document)
     else:
         click.echo("\n".join(stats_table(result.document)))
 

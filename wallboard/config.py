@@ -6,9 +6,12 @@ The account code is read from `VOICENTER_CODE`, the config file's `code`, or a f
 
 from __future__ import annotations
 
+import difflib
+import ipaddress
 import os
 import stat
 import tomllib
+import typing
 import zoneinfo
 from datetime import tzinfo
 from pathlib import Path
@@ -262,6 +265,17 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL with a host")
         if port is not None and not 0 < port < 65536:
             raise ValueError("port out of range")
+        # Never echo the URL: these parts are where secrets hide.
+        if url.query or "?" in value:
+            raise ValueError(
+                "must not hold a query string (`?...`): the account code goes in "
+                "VOICENTER_CODE, the config file's `code` or --code-file, never in a URL"
+            )
+        if url.userinfo:
+            raise ValueError(
+                "must not hold a user name or password (`user:pw@`): they would be sent "
+                "to the server and shown in `ps`; the account code is all the API needs"
+            )
         return value
 
     @model_validator(mode="after")
@@ -325,21 +339,65 @@ def load_settings(
         )
 
     try:
-        return _FileSettings(**values)
+        settings = _FileSettings(**values)
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}"
             for e in error.errors(include_input=False, include_url=False)
         )
         raise ConfigError(f"invalid settings: {problems}") from None
+    if warnings is not None and not _private_transport(settings.base_url):
+        warnings.append(
+            "warning: base_url is plain http:// to a host that is not this machine: the "
+            "account code and the centre's data cross the network unencrypted; use https://"
+        )
+    return settings
+
+
+def _private_transport(base_url: str) -> bool:
+    """Whether requests to `base_url` are encrypted, or never leave this machine."""
+    url = httpx.URL(base_url)
+    if url.scheme != "http":
+        return True
+    host = url.host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# A code is a few dozen characters; more means the wrong file (or /dev/zero): stop reading.
+MAX_CODE_FILE_BYTES = 4096
+# A config file is a few lines; a megabyte is far beyond any real one.
+MAX_CONFIG_FILE_BYTES = 1024 * 1024
+
+
+def _read_text(path: Path, what: str, limit: int) -> str:
+    """A small UTF-8 text file, read at most `limit` bytes far; ConfigError otherwise.
+
+    Never quotes the contents: the file may hold the code.
+    """
+    try:
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
+    except OSError as error:
+        raise ConfigError(f"cannot read {what} {path}: {error.strerror}") from None
+    if len(data) > limit:
+        raise ConfigError(f"{what} {path} is larger than {limit} bytes: is it the right file?")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{what} {path} is not UTF-8 text (byte {error.start + 1} cannot be read); "
+            "save it as UTF-8"
+        ) from None
 
 
 def read_code_file(path: Path, warnings: list[str] | None = None) -> str:
-    """The code from a file holding just the code."""
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-    except OSError as error:
-        raise ConfigError(f"cannot read code file {path}: {error.strerror}") from None
+    """The code from a file holding just the code (at most `MAX_CODE_FILE_BYTES`)."""
+    text = _read_text(path, "code file", MAX_CODE_FILE_BYTES).strip()
     if not text:
         raise ConfigError(f"code file {path} is empty")
     _warn_if_shared(path, warnings)
@@ -354,13 +412,15 @@ def _env_code_set() -> bool:
 
 
 def _check_toml(path: Path, warnings: list[str] | None) -> str | None:
-    """Validate the TOML syntax and return the file's `code`, if any."""
+    """Validate the TOML syntax and keys, and return the file's `code`, if any."""
+    text = _read_text(path, "config file", MAX_CONFIG_FILE_BYTES)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+    unknown = _unknown_keys(data, Settings)
+    if unknown:
+        raise ConfigError(f"config file {path}: {'; '.join(unknown)}")
     code = data.get("code")
     if code is None:
         return None
@@ -368,6 +428,40 @@ def _check_toml(path: Path, warnings: list[str] | None) -> str | None:
     if not isinstance(code, str):
         raise ConfigError(f"invalid settings: `code` in {path} must be a string") from None
     return code
+
+
+def _unknown_keys(table: dict[str, Any], model: type[BaseModel], where: str = "") -> list[str]:
+    """Each key of `table` that `model` has no field for, with the nearest field's name.
+
+    Nested tables are checked only where the field is itself a pydantic model; a field that
+    is a mapping (per-queue tables, say) takes whatever keys its values allow.
+    """
+    fields = model.model_fields
+    problems = []
+    for key, value in table.items():
+        field = fields.get(key)
+        if field is None:
+            near = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+            hint = f"; did you mean `{where}{near[0]}`?" if near else ""
+            problems.append(f"unknown setting `{where}{_printable(key)}`{hint}")
+            continue
+        nested = _model_of(field.annotation)
+        if nested is not None and isinstance(value, dict):
+            problems += _unknown_keys(value, nested, f"{where}{key}.")
+    return problems
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model a field holds (alone or optional), if it holds one."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _printable(text: str, limit: int = 40) -> str:
+    """A key as it may be shown: short, without control characters."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text[:limit])
 
 
 def _warn_if_shared(path: Path, warnings: list[str] | None) -> None:

@@ -375,3 +375,99 @@ def test_a_malformed_base_url_is_one_clear_line(run_cli, base_url):
     result = run_cli(code="abc-secret-7", base_url=base_url)
     assert result.returncode in (2, 5)
     one_line_error(result)
+
+
+def _serving(extensions: str, queues: str) -> Starlette:
+    """Both endpoints, each answering a fixed body (raw text, so any JSON can be sent)."""
+
+    def answer(body: str) -> Any:
+        async def endpoint(request: Any) -> Response:
+            return Response(body, media_type="application/json")
+
+        return endpoint
+
+    return Starlette(
+        routes=[
+            Route("/comet/API/GetExtensionsCalls", answer(extensions), methods=["POST"]),
+            Route("/comet/API/GetQueuesCallers", answer(queues), methods=["POST"]),
+        ]
+    )
+
+
+def test_json_is_strict_and_keeps_every_string_the_api_sent(start_app, run_cli):
+    """A lone surrogate, a tag character above U+FFFF and `1e400`: strict JSON, said so."""
+    extensions = (
+        '{"ERR":0,"DESC":"OK","EXTENSIONS":[{"username":"S1","name":"Dana \\ud800 Levi",'
+        '"representative":"flag \\udb40\\udc67 \\ud83d\\ude00","onlineUserStatus":1,"calls":'
+        '[{"callStarted":1,"callstatus":"Talking","ivrid":"i1","customdata":{"big":1e400}}]}]}'
+    )
+    queues = '{"ERR":0,"DESC":"OK","QUEUES":[{"ID":1,"Name":"\\u202eq","Callers":[]}]}'
+    base_url = start_app(_serving(extensions, queues))
+    result = run_cli("--json", code="abc-secret-j", base_url=base_url)
+    assert result.returncode == 0, result.stderr
+
+    def refuse(constant: str) -> Any:
+        raise AssertionError(f"bare {constant} is not JSON")
+
+    document = json.loads(result.stdout, parse_constant=refuse)
+    agent = document["extensions"][0]
+    assert agent["name"] == "Dana \ufffd Levi"
+    assert agent["representative"] == "flag \U000e0067 \U0001f600"
+    assert agent["calls"][0]["customdata"] == {"big": None}
+    assert document["queues"][0]["Name"] == "\u202eq"
+    assert "\\udb40\\udc67" in result.stdout and "\\ue0067" not in result.stdout
+    assert "lone surrogates" in result.stderr and "not finite" in result.stderr
+
+
+def test_a_config_file_that_is_not_utf8_exits_2_with_one_line(run_cli, tmp_path):
+    config = tmp_path / "latin1.toml"
+    config.write_bytes(b'theme = "caf\xe9"\n')
+    result = run_cli("--config", str(config), code="abc-secret-8")
+    assert result.returncode == 2
+    assert "not UTF-8" in one_line_error(result)
+
+
+def test_a_code_file_that_never_ends_exits_2_at_once(run_cli):
+    started = time.monotonic()
+    result = run_cli("--code-file", "/dev/zero")
+    assert result.returncode == 2
+    assert "larger than" in one_line_error(result)
+    assert time.monotonic() - started < 20
+
+
+def test_an_unknown_config_key_exits_2_naming_the_nearest(run_cli, tmp_path):
+    config = tmp_path / "typo.toml"
+    config.write_text("intervall_s = 3\n", encoding="utf-8")
+    result = run_cli("--config", str(config), code="abc-secret-9")
+    assert result.returncode == 2
+    assert "did you mean `interval_s`?" in one_line_error(result)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://h.example/comet/API?code=abc-secret-q", "https://u:abc-secret-q@h.example/"],
+)
+def test_a_base_url_with_a_query_or_credentials_exits_2(run_cli, base_url):
+    result = run_cli(code="abc-secret-10", base_url=base_url)
+    assert result.returncode == 2
+    assert "abc-secret-q" not in one_line_error(result)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "words"),
+    [("--extension", "NO-SUCH-9999", "no extension with SIP id"), ("--queue", "9999", "no queue")],
+)
+def test_a_filter_that_matches_nothing_says_so_and_exits_2(sim, run_cli, flag, value, words):
+    result = run_cli(flag, value, code=sim.code, base_url=sim.base_url)
+    assert result.returncode == 2
+    line = one_line_error(result)
+    assert words in line and f"'{value}'" in line
+
+
+def test_both_filters_matching_nothing_are_both_named(sim, run_cli):
+    result = run_cli(
+        "--json", "--extension", "nope", "--queue", "424242", code=sim.code, base_url=sim.base_url
+    )
+    assert result.returncode == 2
+    line = one_line_error(result)
+    assert "no extension" in line and "no queue" in line

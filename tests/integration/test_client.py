@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import importlib.abc
 import json
 import random
 import sys
 import time
+import zlib
 from typing import Any
 
 import httpx
@@ -19,6 +21,7 @@ from wallboard.api.errors import (
     AuthorizationError,
     PollError,
     ProtocolError,
+    RateLimitError,
     TransportError,
 )
 from wallboard.core.clock import FakeClock
@@ -641,3 +644,103 @@ async def test_a_poll_searches_for_no_module(sim):
         finally:
             sys.meta_path.remove(watcher)
     assert watcher.searched == []
+
+
+# --- rate limiting, network errors in words, compressed answers ------------------------------
+
+
+ENDPOINTS = ("GetExtensionsCalls", "GetQueuesCallers")
+
+
+def _answering_status(status: int, headers: dict[str, str]) -> Any:
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def endpoint(request: Any) -> Any:
+        return Response("slow down", status_code=status, headers=headers)
+
+    return Starlette(
+        routes=[
+            Route("/comet/API/GetExtensionsCalls", endpoint, methods=["POST"]),
+            Route("/comet/API/GetQueuesCallers", endpoint, methods=["POST"]),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "expected_delay"),
+    [
+        ("120", 120.0),
+        ("100000", 300.0),  # bounded: a board polls again within 5 minutes
+        ("Fri, 15 Jan 2027 08:02:00 GMT", 120.0),  # an HTTP date, 120 s after the fake now
+        ("", 5.0),  # no wait asked: the ordinary backoff
+    ],
+)
+async def test_http_429_is_rate_limiting_and_retry_after_is_honoured(
+    start_app, retry_after, expected_delay
+):
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    base_url = start_app(_answering_status(429, headers))
+    clock = FakeClock(start=1_800_000_000.0)  # 2027-01-15 08:00:00 UTC
+    probe = LoopProbe()
+    source = ApiSource(ActiveCallsClient(base_url=base_url, code="abc-429"), clock, name="x")
+    poller = Poller(
+        source,
+        clock,
+        interval_s=5.0,
+        on_snapshot=probe.snapshot,
+        on_failure=probe.failure,
+        rng=TopJitter(0),
+    )
+    try:
+        delay = await poller.poll_once()
+    finally:
+        await source.aclose()
+    error = probe.failures[0][0]
+    assert isinstance(error, RateLimitError)
+    assert "rate limited by the server (HTTP 429)" in error.message
+    assert "check the base URL" not in error.message
+    assert delay == pytest.approx(expected_delay)
+
+
+async def test_connection_refused_names_the_host_and_the_reason(closed_port):
+    client = ActiveCallsClient(
+        base_url=f"http://127.0.0.1:{closed_port}/comet/API", code="abc", connect_timeout_s=1
+    )
+    error = await failure_of(client)
+    assert f"connection refused by 127.0.0.1:{closed_port}" in error.message
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate", "identity"])
+async def test_compressed_answers_are_read_over_a_real_socket(start_app, encoding):
+    """The client inflates gzip and deflate itself (step by step, within the size limit)."""
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    body = json.dumps({"ERR": 0, "EXTENSIONS": [{"username": "S1"}], "QUEUES": []}).encode()
+    body = body[:-1] + b', "pad": "' + b"x" * 300_000 + b'"}'  # several inflate steps
+    if encoding == "gzip":
+        packed = gzip.compress(body)
+    elif encoding == "deflate":
+        packed = zlib.compress(body)
+    elif encoding == "raw-deflate":
+        packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        packed = packer.compress(body) + packer.flush()
+    else:
+        packed = body
+    seen: list[str] = []
+
+    async def endpoint(request: Any) -> Any:
+        seen.append(request.headers.get("accept-encoding", ""))
+        header = "deflate" if encoding == "raw-deflate" else encoding
+        return Response(packed, headers={"content-encoding": header})
+
+    app = Starlette(
+        routes=[Route(f"/comet/API/{name}", endpoint, methods=["POST"]) for name in ENDPOINTS]
+    )
+    async with ActiveCallsClient(base_url=start_app(app), code="c") as client:
+        answers = await client.fetch()
+    assert [e.username for e in answers.extensions] == ["S1"]
+    assert seen == ["gzip, deflate"] * 2

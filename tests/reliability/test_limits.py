@@ -9,8 +9,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import subprocess
+import sys
 import time
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,7 +32,7 @@ from reliability_support import (
     wait_until,
 )
 
-from wallboard.api.client import ActiveCallsClient
+from wallboard.api.client import DEFAULT_MAX_RESPONSE_BYTES, ActiveCallsClient
 from wallboard.api.errors import ProtocolError
 from wallboard.core.board import Board
 from wallboard.core.clock import FakeClock, SystemClock
@@ -231,3 +237,69 @@ async def test_a_huge_string_within_the_limit_is_cut_for_display() -> None:
     assert max(len(name) for name in names) <= 201
     assert any(name.endswith("N…") for name in names)
     assert took < 3
+
+
+# --- memory under hostile bodies ---------------------------------------------------------------
+HOSTILE_SERVER = Path(__file__).with_name("hostile_server.py")
+
+
+@contextlib.contextmanager
+def _hostile_server(*args: str) -> Iterator[str]:
+    """`hostile_server.py` in its own process; yields its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, str(HOSTILE_SERVER), *args, "--seconds", "60"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        yield f"http://127.0.0.1:{port}/comet/API"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+async def _peak_bytes_of_a_refused_fetch(*server_args: str, **options: Any) -> tuple[int, str]:
+    """The traced memory peak of one fetch that must be refused, and its message."""
+    with _hostile_server(*server_args) as base_url:
+        client = ActiveCallsClient(
+            base_url=base_url,
+            code=SIM_CODE,
+            connect_timeout_s=2,
+            read_timeout_s=5,
+            **options,
+        )
+        tracemalloc.start()
+        try:
+            async with client:
+                with pytest.raises(ProtocolError) as caught:
+                    await client.fetch()
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    return peak, caught.value.message
+
+
+async def test_a_compressed_bomb_is_cut_at_the_limit_as_it_inflates() -> None:
+    """A ~130 KB gzip body inflating to 128 MB: never more than the limit is inflated.
+
+    (A 1 MB body inflating to 1 GiB behaves alike: `hostile_server.py gzip --megabytes 1024`.)
+    """
+    limit = 2 * 1024 * 1024
+    peak, message = await _peak_bytes_of_a_refused_fetch(
+        "gzip", "--megabytes", "128", max_response_bytes=limit
+    )
+    assert f"larger than the {limit} byte limit" in message
+    # One network read (64 KB) inflated at once would be ~64 MB.
+    assert peak < 3 * limit, f"peak {peak / 2**20:.1f} MiB"
+
+
+async def test_an_endless_body_at_the_default_limit_holds_little_memory() -> None:
+    """The default limit fits the largest real account (4.2 MB at 10,000 extensions) with
+    room, and bounds what a 64 MB answer can take."""
+    assert 8 * 1024 * 1024 <= DEFAULT_MAX_RESPONSE_BYTES <= 16 * 1024 * 1024
+    peak, message = await _peak_bytes_of_a_refused_fetch("endless", "--megabytes", "100")
+    assert "byte limit" in message
+    # Both endpoints are read at once, each up to the limit (32 MiB each before the fix).
+    assert peak < DEFAULT_MAX_RESPONSE_BYTES * 2.5, f"peak {peak / 2**20:.1f} MiB"

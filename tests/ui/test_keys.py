@@ -1140,3 +1140,29 @@ async def test_refreshed_regions_do_not_pile_up(board_app, clock) -> None:
             await pilot.pause()
         for view in (grid(app), queues(app)):
             assert len(view._dirty_regions) <= 10  # without the fix: dozens, growing
+
+
+async def test_two_extensions_with_one_username_open_their_own_details(board_app, clock) -> None:
+    """The detail pane follows the agent chosen, not the first with the same SIP id."""
+    app = board_app()
+
+    def centre() -> list[dict]:
+        twins = [
+            {"username": "TWIN", "name": "Anna Twin", "onlineUserStatus": 1, "calls": []},
+            {"username": "TWIN", "name": "Zoe Twin", "onlineUserStatus": 3, "calls": []},
+        ]
+        return twins
+
+    async with running(app, snapshot=make_snapshot(clock, centre(), [])) as pilot:
+        app.action_cycle_sort()  # by name: Anna, then Zoe
+        await pilot.pause()
+        await press(pilot, "right")
+        assert selected_name(app) == "Zoe Twin"
+        await press(pilot, "enter")
+        await pilot.pause()
+        assert "Zoe Twin" in detail_text(app) and "Anna Twin" not in detail_text(app)
+        clock.advance(5)
+        app.show_snapshot(make_snapshot(clock, centre(), []))  # a new answer, fresh models
+        await pilot.pause()
+        assert "Zoe Twin" in detail_text(app) and "Anna Twin" not in detail_text(app)
+        assert selected_name(app) == "Zoe Twin"

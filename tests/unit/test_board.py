@@ -757,3 +757,100 @@ def test_whatever_the_text_plain_gives_one_line_of_visible_characters(text, limi
             "Zl",
             "Zp",
         )
+
+
+# --- answers that are not what they seem ---------------------------------------------------
+
+
+def test_two_extensions_with_one_username_keep_their_own_time_in_state():
+    board = Board()
+    board.apply(snapshot([ext("DUP", 1), ext("DUP", 3), ext("X")]), T0)
+    later = T0 + 30
+    # Fresh models each poll (as a changed answer gives): both go through the full path.
+    board.apply(snapshot([ext("DUP", 1), ext("DUP", 3), ext("X")], at=later), later)
+    first, second, _ = board.agents
+    assert (first.key, second.key) == ("DUP", "DUP#2")
+    assert first.since_utc == T0 and second.since_utc == T0  # neither restarted
+    assert (first.word, second.word) == ("AVAIL", "LUNCH")
+    # One changes, the other keeps its time: the positional path too.
+    extensions = [ext("DUP", 1), ext("DUP", 7), *board.snapshot.extensions[2:]]
+    board.apply(snapshot(extensions, at=later + 10), later + 10)
+    assert board.agents[0].since_utc == T0
+    assert board.agents[1].since_utc == later + 10
+
+
+def test_agent_keys_are_unique_even_when_a_username_looks_like_a_repeat():
+    from wallboard.core.board import agent_keys
+
+    keys = agent_keys(tuple(ext(name) for name in ["A", "A", "A#2", "B", "A"]))
+    assert len(set(keys)) == 5
+    assert keys[:2] == ["A", "A#2"]
+
+
+def _board_from_queue_answer(callers: list[dict]) -> Board:
+    from wallboard.api.parse import parse_queues
+    from wallboard.core.server_clock import ServerClockEstimator
+    from wallboard.core.snapshot import build_snapshot
+
+    queues, skipped = parse_queues({"ERR": 0, "QUEUES": [{"ID": 1, "Callers": callers}]})
+    shot = build_snapshot(
+        [ext("A")],
+        queues,
+        skipped,
+        fetched_at=T0,
+        latency_s=0.0,
+        estimator=ServerClockEstimator(OFFSET),
+    )
+    board = Board()
+    board.apply(shot, T0)
+    return board
+
+
+def test_impossible_join_times_are_skipped_and_the_board_says_the_data_is_suspect():
+    joined = int(T0 + OFFSET - 30)
+    board = _board_from_queue_answer(
+        [
+            {"CallID": "zero", "JoinTime": 0},
+            {"CallID": "negative", "JoinTime": -5},
+            {"CallID": "ok", "JoinTime": joined},
+        ]
+    )
+    assert board.totals.waiting == 1
+    assert board.totals.oldest_join_utc == joined - OFFSET  # not 1970: no 20792d wait
+    assert board.suspicious is not None and "data suspect" in board.suspicious
+    assert "2 item(s) with impossible times" in board.suspicious
+
+
+def test_millisecond_join_times_keep_every_waiting_caller():
+    joined_ms = int(T0 + OFFSET - 42) * 1000
+    board = _board_from_queue_answer([{"CallID": f"c{n}", "JoinTime": joined_ms} for n in range(3)])
+    assert board.totals.waiting == 3
+    assert board.wait_level(board.totals.oldest_join_utc, T0) is WaitLevel.OK
+    assert T0 - board.totals.oldest_join_utc == 42
+    assert board.suspicious is None
+
+
+def test_two_answers_that_disagree_wildly_are_flagged_poll_after_poll():
+    """16 agents logged in, then 9 all logged out, then the 16 again: two servers."""
+    sixteen = [ext(f"S{n}", 1) for n in range(16)]
+    nine_out = [ext(f"S{n}", 2, online_user_id=0) for n in range(9)]
+    board = Board()
+    board.apply(snapshot(sixteen), T0)
+    assert board.inconsistent is None
+    for poll, answer in enumerate([nine_out, sixteen, nine_out], start=1):
+        board.apply(snapshot(answer, at=T0 + 5 * poll), T0 + 5 * poll)
+        assert board.inconsistent is not None, poll
+        assert "inconsistent" in board.inconsistent
+    assert "16 agents (16 logged in), then 9 (0 logged in), 9 in both" in board.inconsistent
+    board.apply(snapshot(nine_out, at=T0 + 20), T0 + 20)
+    assert board.inconsistent is None  # the same answer twice: consistent again
+
+
+def test_ordinary_changes_are_not_flagged_as_inconsistent():
+    board = Board()
+    centre = [ext(f"S{n}", 1) for n in range(20)]
+    board.apply(snapshot(centre), T0)
+    # Three log out, two come, one goes to lunch: a busy minute, not two servers.
+    changed = [ext(f"S{n}", 2 if n < 3 else 1) for n in range(19)] + [ext("N1"), ext("N2")]
+    board.apply(snapshot(changed, at=T0 + 5), T0 + 5)
+    assert board.inconsistent is None and board.suspicious is None

@@ -198,3 +198,91 @@ def test_settings_class_reads_the_environment_too(config_file, monkeypatch):
 def test_an_unrelated_code_environment_variable_is_not_the_account_code(config_file, monkeypatch):
     monkeypatch.setenv("CODE", "some-build-code")
     assert load_settings().code is None
+
+
+# --- files that are not what they should be ---------------------------------------------------
+
+
+def test_a_config_file_that_is_not_utf8_is_a_config_error(config_file):
+    config_file.write_bytes(b'theme = "caf\xe9"\n')
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_settings()
+
+
+def test_a_code_file_that_is_not_utf8_is_a_config_error(config_file, tmp_path):
+    code_file = tmp_path / "code"
+    code_file.write_bytes(b"\xff\xfe" + SECRET.encode("utf-16-le"))
+    code_file.chmod(0o600)
+    with pytest.raises(ConfigError, match="not UTF-8") as caught:
+        load_settings(code_file=code_file)
+    assert SECRET not in str(caught.value)
+
+
+def test_a_code_file_that_never_ends_is_read_a_few_kb_only(config_file):
+    with pytest.raises(ConfigError, match="larger than 4096 bytes"):
+        load_settings(code_file=Path("/dev/zero"))
+
+
+def test_a_huge_config_file_is_refused(config_file):
+    write_private(config_file, "# padding\n" * 200_000)
+    with pytest.raises(ConfigError, match="larger than"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ("intervall_s = 3\n", "unknown setting `intervall_s`; did you mean `interval_s`?"),
+        ("them = 'dark'\n", "did you mean `theme`?"),
+        ("xyzzy = 1\n", "unknown setting `xyzzy`"),
+    ],
+)
+def test_an_unknown_config_key_is_an_error_naming_the_nearest(config_file, toml, expected):
+    write_private(config_file, toml)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert expected in str(caught.value)
+
+
+def test_keys_are_checked_against_the_settings_fields_whatever_they_are(config_file):
+    """Generic: every field of Settings is a known key, and no list of names is kept."""
+    write_private(config_file, "".join(f"# {name}\n" for name in Settings.model_fields))
+    load_settings()
+    write_private(config_file, 'theme = "dark"\ncompact = true\nwall = false\n')
+    assert load_settings().compact is True
+
+
+# --- the base URL -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        (f"https://api.example.com/comet/API?code={SECRET}", "query string"),
+        ("https://api.example.com/comet/API?", "query string"),
+        (f"https://user:{SECRET}@api.example.com/comet/API", "user name or password"),
+    ],
+)
+def test_a_base_url_with_a_query_or_credentials_is_refused(config_file, url, words):
+    with pytest.raises(ConfigError, match=words) as caught:
+        load_settings(overrides={"base_url": url})
+    assert SECRET not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("http://api.example.com/comet/API", True),
+        ("http://10.0.0.5:8080/comet/API", True),
+        ("https://api.example.com/comet/API", False),
+        ("http://127.0.0.1:8765/comet/API", False),
+        ("http://[::1]:8765/comet/API", False),
+        ("http://localhost:8765/comet/API", False),
+    ],
+)
+def test_plain_http_to_another_host_draws_a_warning(config_file, url, warned):
+    warnings: list[str] = []
+    load_settings(overrides={"base_url": url}, warnings=warnings)
+    assert bool(warnings) == warned
+    if warned:
+        assert "unencrypted" in warnings[0]

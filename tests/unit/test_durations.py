@@ -42,19 +42,24 @@ def test_short_durations_keep_a_fixed_width_per_range():
     assert {len(format_duration(s)) for s in range(3600, 36000, 97)} == {7}
 
 
-SNAP = Snapshot(extensions=(), queues=(), fetched_at=10_000.0, clock_offset_s=7200.0)
+BASE = 1_800_000_000  # server epochs are plausible times (2001..2100)
+SNAP = Snapshot(extensions=(), queues=(), fetched_at=BASE + 10_000.0, clock_offset_s=7200.0)
 
 
 def test_an_answered_call_counts_from_its_answer():
     call = Call.model_validate(
-        {"callStarted": 7200 + 9_000, "callAnswered": 7200 + 9_100, "callstatus": "Talking"}
+        {
+            "callStarted": BASE + 7200 + 9_000,
+            "callAnswered": BASE + 7200 + 9_100,
+            "callstatus": "Talking",
+        }
     )
     assert call_duration_s(call, SNAP, SNAP.fetched_at) == 900.0
 
 
 def test_an_unanswered_call_counts_from_its_start():
     call = Call.model_validate(
-        {"callStarted": 7200 + 9_950, "callAnswered": 0, "callstatus": "Ringing"}
+        {"callStarted": BASE + 7200 + 9_950, "callAnswered": 0, "callstatus": "Ringing"}
     )
     assert call_duration_s(call, SNAP, SNAP.fetched_at) == 50.0
 
@@ -64,7 +69,7 @@ def test_a_call_without_times_has_no_duration():
 
 
 def test_a_call_from_the_future_lasts_zero_not_a_negative_time():
-    call = Call.model_validate({"callStarted": 7200 + 10_060, "callstatus": "Dialing"})
+    call = Call.model_validate({"callStarted": BASE + 7200 + 10_060, "callstatus": "Dialing"})
     assert call_duration_s(call, SNAP, SNAP.fetched_at) == 0.0
 
 

@@ -294,7 +294,9 @@ def test_undocumented_fields_are_kept():
     assert ext.model_extra == {"newField": "hello"}
     assert ext.calls[0].model_extra == {"queueName": "Sales", "x": [1]}
     (queue,), _ = parse_queues(
-        queue_payload({"ID": 1, "Callers": [{"JoinTime": 5, "Position": 1}], "Strategy": "rr"})
+        queue_payload(
+            {"ID": 1, "Callers": [{"JoinTime": 1602599565, "Position": 1}], "Strategy": "rr"}
+        )
     )
     assert queue.model_extra == {"Strategy": "rr"}
     assert queue.callers[0].model_extra == {"Position": 1}
@@ -404,9 +406,9 @@ def test_one_bad_queue_or_caller_is_skipped_and_reported_while_the_rest_stands()
             "ID": 1,
             "Name": "Sales",
             "Callers": [
-                {"Phone": "050", "CallID": "c1", "JoinTime": 100, "Duration": 5},
+                {"Phone": "050", "CallID": "c1", "JoinTime": 1602599600, "Duration": 5},
                 {"Phone": "051", "CallID": "c2"},
-                {"Phone": "052", "CallID": "c3", "JoinTime": 90, "Duration": 15},
+                {"Phone": "052", "CallID": "c3", "JoinTime": 1602599590, "Duration": 15},
             ],
         },
         {"Name": "no id"},
@@ -453,10 +455,10 @@ def test_item_lists_sent_as_objects_are_read_as_their_values():
     assert skipped == []
     assert [ext.username for ext in extensions] == ["A", "B"]
     queues, skipped = parse_queues(
-        {"ERR": 0, "QUEUES": {"7": {"ID": 7, "Callers": {"x": {"JoinTime": 1}}}}}
+        {"ERR": 0, "QUEUES": {"7": {"ID": 7, "Callers": {"x": {"JoinTime": 1602599565}}}}}
     )
     assert skipped == []
-    assert queues[0].callers[0].join_time == 1
+    assert queues[0].callers[0].join_time == 1602599565
 
 
 def test_the_parser_does_not_change_its_input():
@@ -527,11 +529,21 @@ def test_an_infinite_err_field_is_a_protocol_error_not_a_crash(err):
 
 
 def test_implausible_times_are_read_as_unknown_and_the_call_stays():
-    milliseconds = 1602465818000
-    call = one_call(a_call(callStarted=milliseconds, callAnswered=-5))
-    assert call.call_started is None
-    assert call.call_answered is None
-    assert call.state is CallState.TALKING
+    for impossible in (-5, 1, 86_400, 10**11, 10**17):
+        call = one_call(a_call(callStarted=impossible, callAnswered=impossible))
+        assert call.call_started is None
+        assert call.call_answered is None
+        assert call.state is CallState.TALKING
+
+
+def test_millisecond_times_are_read_as_milliseconds():
+    call = one_call(a_call(callStarted=1602465818000, callAnswered="1602465819999"))
+    assert (call.call_started, call.call_answered) == (1602465818, 1602465819)
+    queues, skipped = parse_queues(
+        queue_payload({"ID": 1, "Callers": [{"CallID": "ms", "JoinTime": 1602599565000}]})
+    )
+    assert queues[0].callers[0].join_time == 1602599565
+    assert not skipped
 
 
 def test_a_caller_with_an_implausible_join_time_is_skipped_and_reported():
@@ -540,8 +552,10 @@ def test_a_caller_with_an_implausible_join_time_is_skipped_and_reported():
             {
                 "ID": 1,
                 "Callers": [
-                    {"CallID": "ms", "JoinTime": 1602599565000, "Duration": 3},
+                    {"CallID": "zero", "JoinTime": 0, "Duration": 3},
                     {"CallID": "ok", "JoinTime": 1602599565, "Duration": 10**9},
+                    {"CallID": "negative", "JoinTime": -60, "Duration": 3},
+                    {"CallID": "1973", "JoinTime": 100_000_000, "Duration": 3},
                 ],
             }
         )
@@ -549,9 +563,12 @@ def test_a_caller_with_an_implausible_join_time_is_skipped_and_reported():
     (caller,) = queues[0].callers
     assert caller.call_id == "ok"
     assert caller.duration is None  # a wait of decades is no wait
-    (item,) = skipped
-    assert ".Callers[0]" in item.where
-    assert "JoinTime" in item.reason
+    assert [item.where.split(".")[-1].split(" ")[0] for item in skipped] == [
+        "Callers[0]",
+        "Callers[2]",
+        "Callers[3]",
+    ]
+    assert all("JoinTime" in item.reason and item.suspect for item in skipped)
 
 
 def test_poll_errors_carry_their_kind_and_exit_code():
@@ -562,8 +579,8 @@ def test_poll_errors_carry_their_kind_and_exit_code():
 
 
 def test_models_validate_directly_by_api_names_and_by_field_names():
-    caller = QueueCaller.model_validate({"JoinTime": "10", "Duration": None})
-    assert (caller.join_time, caller.duration, caller.phone) == (10, None, "")
+    caller = QueueCaller.model_validate({"JoinTime": "1602599565", "Duration": None})
+    assert (caller.join_time, caller.duration, caller.phone) == (1602599565, None, "")
     queue = Queue.model_validate({"ID": 3})
     assert queue.display_name == "Queue 3"
     assert Queue.model_validate({"ID": 3, "Name": "Sales"}).display_name == "Sales"
@@ -609,7 +626,9 @@ def test_queues_with_a_memo_read_the_same_as_without():
     from wallboard.api.parse import ParseMemo
 
     memo = ParseMemo()
-    payload = queue_payload({"ID": 1, "Callers": [{"JoinTime": 5, "Duration": 1}]}, {"ID": 2})
+    payload = queue_payload(
+        {"ID": 1, "Callers": [{"JoinTime": 1602599565, "Duration": 1}]}, {"ID": 2}
+    )
     for _ in range(3):
         assert parse_queues(payload, memo) == parse_queues(payload)
 

@@ -113,3 +113,41 @@ def test_a_wrong_cut_gives_way_and_leaves_the_memo_alone():
 def test_values_only_the_lenient_decoder_reads_give_way():
     body = answer([extension("A"), {**extension("B"), "userID": float("nan")}])
     assert read(body, PieceMemo()) is None
+
+
+@pytest.mark.parametrize("number", [-9223372036854775809, 9223372036854775808, 2**70])
+def test_an_integer_beyond_64_bits_reads_the_same_by_pieces_and_whole(number):
+    """orjson reads these as floats; one reading must give one verdict (was flaky in fuzz)."""
+    odd = extension("ODD")
+    odd["calls"] = number
+    odd["userID"] = number
+    body = answer([extension("A"), odd])
+    whole = parse_extensions(json.loads(body))
+    by_pieces = read(body, PieceMemo())
+    if by_pieces is not None:
+        assert repr(by_pieces) == repr(whole)
+    assert "not a list (int)" in str(whole[1])
+
+
+async def test_the_client_reads_an_integer_beyond_64_bits_exactly():
+    """The client's own whole-answer reading keeps such an integer an int, as json does."""
+    import httpx
+
+    from wallboard.api.client import ActiveCallsClient
+
+    odd = extension("ODD")
+    odd["calls"] = -9223372036854775809
+    extensions_body = answer([odd])
+    queues_body = json.dumps({"ERR": 0, "QUEUES": [{"ID": 2**64, "Name": "q"}]}).encode()
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        body = extensions_body if request.url.path.endswith("Calls") else queues_body
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    client = ActiveCallsClient(
+        base_url="http://127.0.0.1:9/comet/API", code="c", transport=httpx.MockTransport(serve)
+    )
+    async with client:
+        answers = await client.fetch()
+    assert [str(s) for s in answers.skipped] == ["EXTENSIONS[0].calls: not a list (int)"]
+    assert [q.queue_id for q in answers.queues] == [2**64]

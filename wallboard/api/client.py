@@ -8,20 +8,25 @@ request is redacted before it leaves this module.
 from __future__ import annotations
 
 import asyncio
-import json
+import email.utils
+import errno
+import socket
 import time
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx
-import orjson
 
+from wallboard.api.decode import loads
 from wallboard.api.errors import (
     AUTHORIZED_IPS_HINT,
     ApiError,
     AuthorizationError,
     PollError,
     ProtocolError,
+    RateLimitError,
     TransportError,
 )
 from wallboard.api.models import Extension, Queue
@@ -35,7 +40,13 @@ from wallboard.api.parse import (
 from wallboard.api.pieces import CutAnswer, PieceMemo, cut_answer, parse_extension_pieces
 
 DEFAULT_BASE_URL = "https://monapisec.voicenter.co.il/comet/API"
-DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+# The largest answer of a real account, with room: 10,000 extensions (the most the simulator
+# makes) with ~7,000 calls answer 4.2 MB; this is four times that. The limit counts the
+# inflated bytes as they are read, so a compressed bomb stops here too (docs/RELIABILITY.md).
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+# Inflate at most this much per step, so one small compressed chunk never becomes a huge
+# allocation (which would also raise the allocator's high-water mark for good).
+INFLATE_STEP_BYTES = 64 * 1024
 _ENDPOINTS = (("GetExtensionsCalls", "EXTENSIONS"), ("GetQueuesCallers", "QUEUES"))
 USER_AGENT = "wallboard (+https://github.com/voicenter-wallboard)"
 
@@ -71,6 +82,10 @@ class ActiveCallsClient:
         self._extension_pieces = PieceMemo()
         self._queues_memo = ParseMemo()
         self._max_bytes = max_response_bytes
+        url = httpx.URL(base_url)
+        port = url.port or (443 if url.scheme == "https" else 80)
+        host = f"[{url.host}]" if ":" in url.host else url.host
+        self._server = f"{host}:{port}"  # named in network errors (never the code)
         # A server that trickles bytes defeats a per-read timeout: bound the whole request.
         self._deadline_s = connect_timeout_s + 2 * read_timeout_s
         self._http = httpx.AsyncClient(
@@ -82,7 +97,12 @@ class ActiveCallsClient:
                 pool=connect_timeout_s,
             ),
             transport=transport,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            # Only encodings this module inflates itself, step by step, within the limit.
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+                "Accept-Encoding": "gzip, deflate",
+            },
             follow_redirects=False,
         )
 
@@ -154,11 +174,17 @@ class ActiveCallsClient:
         except PollError:
             raise
         except TimeoutError:
-            raise TransportError(f"{endpoint}: no answer within {self._deadline_s:g}s") from None
+            raise TransportError(
+                f"{endpoint}: no answer within {self._deadline_s:g}s from {self._server}"
+            ) from None
         except httpx.TimeoutException as error:
-            raise TransportError(f"{endpoint}: timed out ({_kind(error)})") from None
+            raise TransportError(
+                f"{endpoint}: timed out ({_kind(error)}) waiting for {self._server}"
+            ) from None
         except (httpx.TransportError, OSError) as error:
-            raise TransportError(f"{endpoint}: network error ({_kind(error)})") from None
+            raise TransportError(
+                f"{endpoint}: network error: {_network_reason(error, self._server)}"
+            ) from None
         except httpx.HTTPError as error:
             raise ProtocolError(f"{endpoint}: HTTP failure ({_kind(error)})") from None
         except (ValueError, OverflowError, ExceptionGroup) as error:
@@ -181,6 +207,9 @@ class ActiveCallsClient:
             raise AuthorizationError(
                 f"{endpoint}: HTTP {status}, access refused: {AUTHORIZED_IPS_HINT}"
             )
+        retry_after = response.headers.get("retry-after")
+        if status == 429 or (status == 503 and retry_after):
+            raise _rate_limited(endpoint, status, retry_after)
         if status >= 500:
             raise TransportError(f"{endpoint}: server error HTTP {status}")
         if status != 200:
@@ -188,19 +217,71 @@ class ActiveCallsClient:
         return body, response.headers.get("content-type", "no content type")
 
     async def _read_limited(self, endpoint: str, response: httpx.Response) -> bytes:
+        """The body, inflated here step by step: the limit counts the inflated bytes as they
+        come, so neither a long nor a compressed answer is held beyond it."""
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self._max_bytes:
             raise ProtocolError(f"{endpoint}: answer too large ({int(declared)} bytes)")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_bytes:
+        if response.is_stream_consumed:  # built in memory (a test's mock), decoded already
+            if len(response.content) > self._max_bytes:
                 raise ProtocolError(
                     f"{endpoint}: answer larger than the {self._max_bytes} byte limit"
                 )
-            chunks.append(chunk)
+            return response.content
+        inflater = _Inflater.for_encoding(endpoint, response.headers.get("content-encoding"))
+        chunks: list[bytes] = []
+        size = 0
+        async for raw in response.aiter_raw():
+            for chunk in inflater.feed(raw) if inflater is not None else (raw,):
+                size += len(chunk)
+                if size > self._max_bytes:
+                    raise ProtocolError(
+                        f"{endpoint}: answer larger than the {self._max_bytes} byte limit"
+                    )
+                chunks.append(chunk)
         return b"".join(chunks)
+
+
+class _Inflater:
+    """Inflates a gzip or deflate body in bounded steps (`INFLATE_STEP_BYTES` at most)."""
+
+    def __init__(self, endpoint: str, wbits: int, raw_fallback: bool) -> None:
+        self._endpoint = endpoint
+        self._inflate = zlib.decompressobj(wbits)
+        self._raw_fallback = raw_fallback  # "deflate" may come without its zlib header
+        self._started = False
+
+    @classmethod
+    def for_encoding(cls, endpoint: str, header: str | None) -> _Inflater | None:
+        """The inflater for a Content-Encoding, None for none; a ProtocolError for others."""
+        encoding = (header or "identity").strip().lower()
+        if encoding in ("", "identity"):
+            return None
+        if encoding in ("gzip", "x-gzip"):
+            return cls(endpoint, 16 + zlib.MAX_WBITS, raw_fallback=False)
+        if encoding == "deflate":
+            return cls(endpoint, zlib.MAX_WBITS, raw_fallback=True)
+        raise ProtocolError(f"{endpoint}: answer in an encoding not asked for ({_clip(encoding)})")
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """The inflated bytes of `data`, in steps of at most `INFLATE_STEP_BYTES`."""
+        while not self._inflate.eof:
+            try:
+                out = self._inflate.decompress(data, INFLATE_STEP_BYTES)
+            except zlib.error:
+                if self._raw_fallback and not self._started:
+                    self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+                    self._raw_fallback = False
+                    continue
+                raise ProtocolError(
+                    f"{self._endpoint}: answer is not valid compressed data"
+                ) from None
+            self._started = True
+            if out:
+                yield out
+            data = self._inflate.unconsumed_tail
+            if not data and len(out) < INFLATE_STEP_BYTES:
+                return  # all input taken, and no output left waiting
 
 
 def _open(endpoint: str, list_key: str, answer: tuple[bytes, str]) -> Any:
@@ -209,8 +290,8 @@ def _open(endpoint: str, list_key: str, answer: tuple[bytes, str]) -> Any:
     cut = cut_answer(answer[0], list_key) if list_key == "EXTENSIONS" else None
     if cut is not None:
         try:
-            envelope = orjson.loads(cut.envelope)
-        except orjson.JSONDecodeError:
+            envelope = loads(cut.envelope)
+        except (ValueError, RecursionError):
             pass  # the whole answer's reading below says what is wrong with it
         else:
             check_envelope(envelope, list_key)
@@ -224,10 +305,7 @@ def _decode(endpoint: str, answer: tuple[bytes, str]) -> Any:
     """Decode a JSON body; anything else is a ProtocolError that says what came instead."""
     body, content_type = answer
     try:
-        try:
-            return orjson.loads(body)  # a third of json's time on a 700 KB answer
-        except orjson.JSONDecodeError:
-            return json.loads(body)  # NaN, huge integers and the like: the lenient reader
+        return loads(body)
     except (ValueError, RecursionError):
         what = "an HTML page" if b"<html" in body[:512].lower() else "not JSON"
         raise ProtocolError(
@@ -235,9 +313,60 @@ def _decode(endpoint: str, answer: tuple[bytes, str]) -> Any:
         ) from None
 
 
+def _rate_limited(endpoint: str, status: int, retry_after: str | None) -> RateLimitError:
+    """A 429 (or 503 with Retry-After) as the error it is, with the wait the server asked."""
+    seconds: float | None = None
+    at_utc: float | None = None
+    text = (retry_after or "").strip()
+    if text.isdigit():
+        seconds = float(min(int(text[:12]), 10**9))
+    elif text:
+        try:
+            at_utc = email.utils.parsedate_to_datetime(text[:64]).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            at_utc = None
+    asked = f"; it asks to wait {seconds:g}s" if seconds is not None else ""
+    if at_utc is not None:
+        asked = "; it names a time to come back"
+    what = "rate limited" if status == 429 else "busy"
+    return RateLimitError(
+        f"{endpoint}: {what} by the server (HTTP {status}){asked}",
+        retry_after_s=seconds,
+        retry_at_utc=at_utc,
+    )
+
+
+_REASONS = {
+    errno.ECONNREFUSED: "connection refused by {server}",
+    errno.ECONNRESET: "connection reset by {server}",
+    errno.ECONNABORTED: "connection aborted by {server}",
+    errno.EPIPE: "connection closed by {server}",
+    errno.ENETUNREACH: "network unreachable on the way to {server}",
+    errno.EHOSTUNREACH: "no route to {server}",
+    errno.ETIMEDOUT: "no connection to {server} (timed out)",
+    errno.EADDRNOTAVAIL: "cannot reach {server} from this machine",
+}
+
+
+def _network_reason(error: BaseException, server: str) -> str:
+    """What went wrong on the network, in words that name the server (host:port); short,
+    since the health line puts it first on one line."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:  # the chain, bounded by `seen`
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror):
+            return f"cannot resolve {server.rsplit(':', 1)[0].strip('[]')} (DNS)"
+        if isinstance(cause, OSError) and cause.errno in _REASONS:
+            return _REASONS[cause.errno].format(server=server)
+        cause = cause.__cause__ or cause.__context__
+    # No errno to go by: the class names what failed (short: the health line is one line).
+    return f"{server} ({_kind(error)})"
+
+
 def _most_telling(errors: list[BaseException]) -> BaseException:
     """Of the failures of one poll, the one that says most about what to do."""
-    for kind in (AuthorizationError, ApiError, TransportError, ProtocolError):
+    for kind in (AuthorizationError, ApiError, RateLimitError, TransportError, ProtocolError):
         for error in errors:
             if isinstance(error, kind):
                 return error

@@ -49,3 +49,28 @@ class ProtocolError(PollError):
     """An answer that is not the API's: not JSON, wrong shape, too large, unexpected HTTP."""
 
     kind = "protocol"
+
+
+# However long a server asks us to wait, a board polls again within this (5 minutes).
+MAX_RETRY_AFTER_S = 300.0
+
+
+class RateLimitError(PollError):
+    """HTTP 429 (or 503 with Retry-After): the server asks us to come back later.
+
+    `retry_after_s` is the wait it asked for in seconds, or `retry_at_utc` the UTC epoch it
+    named (an HTTP date); the poller waits that long, bounded by `MAX_RETRY_AFTER_S`.
+    """
+
+    kind = "rate limit"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after_s: float | None = None,
+        retry_at_utc: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+        self.retry_at_utc = retry_at_utc

@@ -124,20 +124,37 @@ def _call_state(value: Any) -> Any:
     return _CALL_STATE_BY_TOKEN.get(text.lower(), text[:24] or None)
 
 
-# Epochs outside 1970..2100 are not times (milliseconds, garbage): read them as unknown.
+# Epochs are seconds from 2001-09-09 (1e9) to 2100; the same range in milliseconds is read
+# as milliseconds. Anything else (0 as a join time, negative, 1970, far future) is not a time.
+MIN_EPOCH = 1_000_000_000
 MAX_EPOCH = 4_102_444_800
 
 
-def _plausible_epoch(value: int | None) -> int | None:
-    if value is None or 0 <= value <= MAX_EPOCH:
+class ImpossibleTime(ValueError):
+    """A time field that cannot be a time: its item is skipped, and the data is suspect."""
+
+
+def epoch_seconds(value: int) -> int | None:
+    """`value` as epoch seconds (milliseconds are divided down), or None if impossible."""
+    if MIN_EPOCH <= value <= MAX_EPOCH:
         return value
+    if MIN_EPOCH * 1000 <= value <= MAX_EPOCH * 1000:
+        return value // 1000
     return None
 
 
-def _required_epoch(value: int) -> int:
-    if 0 <= value <= MAX_EPOCH:
+def _plausible_epoch(value: int | None) -> int | None:
+    """Optional times: 0 means "none" (an unanswered call); impossible ones read as None."""
+    if value is None or value == 0:
         return value
-    raise ValueError("not a plausible epoch (seconds between 1970 and 2100)")
+    return epoch_seconds(value)
+
+
+def _required_epoch(value: int) -> int:
+    seconds = epoch_seconds(value)
+    if seconds is None:
+        raise ImpossibleTime("not a plausible time (epoch seconds or milliseconds, 2001..2100)")
+    return seconds
 
 
 LenientInt = Annotated[int | None, BeforeValidator(_lenient_int)]

@@ -18,7 +18,7 @@ from wallboard.api.errors import (
     AuthorizationError,
     ProtocolError,
 )
-from wallboard.api.models import Call, Extension, Queue, QueueCaller
+from wallboard.api.models import Call, Extension, ImpossibleTime, Queue, QueueCaller
 
 MAX_REASON_CHARS = 120
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -63,6 +63,8 @@ class SkippedItem:
 
     where: str
     reason: str
+    # The item held an impossible time (`ImpossibleTime`): not just odd, the data is suspect.
+    suspect: bool = False
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -77,6 +79,16 @@ def _reason(error: Exception) -> str:
     else:
         text = type(error).__name__
     return text[:MAX_REASON_CHARS]
+
+
+def _impossible_time(error: Exception) -> bool:
+    """Whether validation failed on a time that cannot be one (see `ImpossibleTime`)."""
+    if not isinstance(error, ValidationError):
+        return isinstance(error, ImpossibleTime)
+    return any(
+        isinstance((e.get("ctx") or {}).get("error"), ImpossibleTime)
+        for e in error.errors(include_url=False, include_input=False)
+    )
 
 
 def _label(raw: dict[str, Any], key: str) -> str:
@@ -167,7 +179,7 @@ def read_item(
         return read_one(raw, f"{where}[{index}]")
     except (ValidationError, ValueError, TypeError, RecursionError) as error:
         here = f"{where}[{index}]{_label(raw, id_key)}"
-        skipped.append(SkippedItem(here, _reason(error)))
+        skipped.append(SkippedItem(here, _reason(error), _impossible_time(error)))
         return None
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from wallboard.api.decode import may_hold_a_huge_integer
 from wallboard.api.models import Extension
 from wallboard.api.parse import SkippedItem, extension_reader, read_item
 
@@ -80,7 +81,8 @@ def parse_extension_pieces(
     """The extensions of a cut answer, as `parse_extensions` would read them.
 
     None when a piece is not one JSON object: the cut was wrong, or the answer needs the
-    lenient decoder (NaN, huge integers). The memo is then left as it was.
+    lenient decoder (NaN, integers beyond 64 bits: `wallboard.api.decode`). The memo is
+    then left as it was.
     """
     skipped: list[SkippedItem] = []
     read_extension = extension_reader(skipped)
@@ -90,8 +92,11 @@ def parse_extension_pieces(
     for index, piece in enumerate(cut.pieces):
         model = known(piece)
         if model is None:
+            item = cut.item(index)
+            if may_hold_a_huge_integer(item):
+                return None  # orjson would read a huge integer as a float: decode it whole
             try:
-                raw = orjson.loads(cut.item(index))
+                raw = orjson.loads(item)
             except orjson.JSONDecodeError:
                 return None
             skips_before = len(skipped)

@@ -379,7 +379,7 @@ def _agent_conditions(
     found: list[Condition] = []
     for view in board.agents:
         ext = view.extension
-        ident = view.username
+        ident = view.key  # unique in the answer, as the day's counters key agents
         name = view.name
         call = primary_call(ext)
         elapsed = now - view.since_utc

@@ -20,6 +20,13 @@ from wallboard.core.text import plain
 
 # Past this share of changed agents, the positional comparison is not worth it.
 POSITIONAL_MAX_CHANGED = 0.25
+# Two answers in a row whose agents overlap less than this (of the larger), or in which
+# most logged-in agents (at least `MASS_LOGOUT_MIN`) log out at once, look like two servers
+# that disagree rather than a centre that changed in one poll interval.
+# Small centres are left alone: a few agents coming and going is no sign of anything.
+CONSISTENT_OVERLAP = 0.6
+MASS_CHANGE_MIN = 5
+MASS_LOGOUT_MIN = 4
 
 
 class WaitLevel(StrEnum):
@@ -66,6 +73,9 @@ class AgentView:
     logged_out: bool
     extension: Extension
     sort_name: str = ""  # the name case-folded once, for sorting thousands each poll
+    # Unique within one answer: the SIP id, with "#2", "#3"... for its later repeats (two
+    # extensions may share a username: each keeps its own time in state and details).
+    key: str = ""
     # The sort-by-state key as one string (rank, style, name, SIP id, in that order), made
     # once per view: thousands of string comparisons are 3-4x faster than of tuples. NUL
     # separates the parts: names are cleaned of it, and in a SIP id it could at worst swap
@@ -156,9 +166,12 @@ class Board:
         self.agents: tuple[AgentView, ...] = ()
         self.queues: tuple[QueueView, ...] = ()
         self.totals = Totals()
+        # An answer too odd to show as live (the banner says why) ...
         self.suspicious: str | None = None
+        # ... and one that disagrees wildly with the last (the health line says so).
+        self.inconsistent: str | None = None
         self.generation = 0
-        self._tracked: dict[str, _Tracked] = {}
+        self._tracked: dict[str, _Tracked] = {}  # by `AgentView.key`
         # The extensions `agents` were built from, position by position, and the clock
         # offset they were built with: the next snapshot is compared with them.
         self._built_from: tuple[Extension, ...] = ()
@@ -172,29 +185,44 @@ class Board:
 
         An empty extension list after a non-empty one is suspicious (an outage or a broken
         account far more often than an empty centre): the board keeps the last agents and
-        says so, while queues still update.
+        says so, while queues still update. Items skipped for impossible times, and an
+        answer whose agents disagree wildly with the last one's, are flagged too.
         """
         # Everything is computed before anything is assigned, so a failure leaves the
         # board exactly as it was: the last good picture.
         suspicious: str | None = None
         agents, tracked = self.agents, self._tracked
-        if not snapshot.extensions and self.agents:
+        kept_last_agents = not snapshot.extensions and bool(self.agents)
+        if kept_last_agents:
             suspicious = (
                 f"the API returned no extensions (had {len(self.agents)}); "
                 "showing the last agents seen"
             )
         else:
             agents, tracked = self._agent_views(snapshot, now)
+        impossible = sum(1 for item in snapshot.skipped if item.suspect)
+        if suspicious is None and impossible:
+            # Skipping them alone would show a calm centre that is not there.
+            suspicious = (
+                f"data suspect: {impossible} item(s) with impossible times skipped "
+                "(waits and timers may be missing)"
+            )
         # Callers wait across many polls: their views are reused while the offset holds.
         same_clock = snapshot.clock_offset_s == self._callers_offset
         queues, callers = _queue_views(snapshot, self._callers if same_clock else {})
         totals = _totals(agents, queues)
+        inconsistent = None
+        if not kept_last_agents and self.snapshot is not None:
+            inconsistent = _inconsistency(
+                self._built_from, self.totals, snapshot.extensions, totals
+            )
         self.agents, self._tracked, self.queues, self.totals = agents, tracked, queues, totals
         self._callers, self._callers_offset = callers, snapshot.clock_offset_s
-        if suspicious is None:
+        if not kept_last_agents:
             self._built_from = snapshot.extensions
             self._built_offset = snapshot.clock_offset_s
         self.suspicious = suspicious
+        self.inconsistent = inconsistent
         self.snapshot = snapshot
         self.generation += 1
 
@@ -213,19 +241,22 @@ class Board:
             if len(changed) <= len(extensions) * POSITIONAL_MAX_CHANGED and all(
                 extensions[index].username == built_from[index].username for index in changed
             ):
+                # The same usernames in the same order: each position keeps its key.
                 views = list(self.agents)
                 tracked = dict(self._tracked)
                 for index in changed:
-                    ext = extensions[index]
-                    view, entry = self._agent_view(ext, tracked.get(ext.username), snapshot, now)
+                    key = views[index].key
+                    view, entry = self._agent_view(
+                        extensions[index], tracked.get(key), snapshot, now, key
+                    )
                     views[index] = view
-                    tracked[ext.username] = entry
+                    tracked[key] = entry
                 return tuple(views), tracked
         previous = self._tracked
         tracked = {}
         all_views: list[AgentView] = []
-        for ext in extensions:
-            before = previous.get(ext.username)
+        for ext, key in zip(extensions, agent_keys(extensions), strict=True):
+            before = previous.get(key)
             if (
                 before is not None
                 and before.view is not None
@@ -233,17 +264,17 @@ class Board:
                 and before.offset == offset
             ):
                 # The parser reused the model: nothing about this agent changed.
-                tracked[ext.username] = before
+                tracked[key] = before
                 all_views.append(before.view)
                 continue
-            view, tracked[ext.username] = self._agent_view(ext, before, snapshot, now)
+            view, tracked[key] = self._agent_view(ext, before, snapshot, now, key)
             all_views.append(view)
         # Only extensions in the latest answer are remembered: the map cannot grow.
         return tuple(all_views), tracked
 
     @staticmethod
     def _agent_view(
-        ext: Extension, before: _Tracked | None, snapshot: Snapshot, now: float
+        ext: Extension, before: _Tracked | None, snapshot: Snapshot, now: float, agent_key: str
     ) -> tuple[AgentView, _Tracked]:
         """One agent's view, and what to remember of it, given what was known before."""
         look = agent_look(ext)
@@ -277,6 +308,7 @@ class Board:
             logged_out=ext.status == STATUS_LOGOUT and not ext.calls,
             extension=ext,
             sort_name=name.casefold(),
+            key=agent_key,
         )
         return view, _Tracked(key, entry_since, entry_exact, view, snapshot.clock_offset_s)
 
@@ -285,6 +317,49 @@ class Board:
         if joined_utc is None:
             return WaitLevel.OK
         return self.thresholds.level(now - joined_utc)
+
+
+def _inconsistency(
+    before: tuple[Extension, ...], totals_before: Totals, now: tuple[Extension, ...], totals: Totals
+) -> str | None:
+    """Why two answers in a row look inconsistent, or None when they look like one centre."""
+    if not before or not now:
+        return None
+    names_before = {ext.username for ext in before}
+    names_now = {ext.username for ext in now}
+    common = len(names_before & names_now)
+    larger = max(len(names_before), len(names_now))
+    logged_out_at_once = (
+        totals_before.logged_in >= MASS_LOGOUT_MIN
+        and totals.logged_in < totals_before.logged_in / 2
+    )
+    mass_change = larger - common >= MASS_CHANGE_MIN and common < CONSISTENT_OVERLAP * larger
+    if not mass_change and not logged_out_at_once:
+        return None
+    return (
+        f"answers look inconsistent: {len(before)} agents ({totals_before.logged_in} logged "
+        f"in), then {len(now)} ({totals.logged_in} logged in), {common} in both; "
+        "the service may be answering from servers that disagree"
+    )
+
+
+def agent_keys(extensions: tuple[Extension, ...]) -> list[str]:
+    """A key per extension, unique in the answer: the SIP id, then `id#2`, `id#3`... for
+    repeats (in answer order, so a repeat keeps its key while the answer keeps its order).
+    A real SIP id that looks like a repeat's key gets a suffix of its own."""
+    last: dict[str, int] = {}  # per SIP id, the last suffix used: keeps this linear
+    used: set[str] = set()
+    keys = []
+    for ext in extensions:
+        name = key = ext.username
+        repeat = last.get(name, 1)
+        while key in used:
+            repeat += 1
+            key = f"{name}#{repeat}"
+        last[name] = repeat
+        used.add(key)
+        keys.append(key)
+    return keys
 
 
 _JOINED = attrgetter("joined_utc")

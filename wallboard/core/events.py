@@ -103,10 +103,10 @@ def status_changes(
     """
     if not before:
         return []
-    previous = {view.username: view for view in before}
+    previous = {view.key: view for view in before}
     events: list[Event] = []
     for view in after:
-        old = previous.get(view.username)
+        old = previous.get(view.key)
         if old is None or old is view:
             continue
         if view.call_count or old.call_count:

@@ -1,7 +1,9 @@
 """A snapshot as one JSON-able object, for `wallboard snapshot --json`.
 
-Field names are the API's own; strings are exactly as received (JSON escapes what needs
-escaping); each call and caller gains true durations computed with the server's clock offset.
+Field names are the API's own; strings are exactly as received; each call and caller gains
+true durations computed with the server's clock offset. Written out by
+`wallboard.core.jsonout`, the one strict encoder (lone surrogates and non-finite numbers
+replaced, and said so).
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 The next poll starts `interval - elapsed` after the last one began, so a slow answer does
 not stretch the cadence and two polls are never in flight. An optional `align` hook may
 move a poll by up to a quarter of the interval (the board uses it to have answers land just
-before its 1 Hz tick). After a failure the delay grows exponentially with jitter (bounded);
-the first success returns to the normal interval.
+before its 1 Hz tick). After a failure the delay grows exponentially with jitter (bounded),
+and is never shorter than the wait a rate-limiting server asked for (Retry-After, bounded
+to 5 minutes); the first success returns to the normal interval.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from wallboard.api.errors import AuthorizationError, PollError, ProtocolError
+from wallboard.api.errors import (
+    MAX_RETRY_AFTER_S,
+    AuthorizationError,
+    PollError,
+    ProtocolError,
+    RateLimitError,
+)
 from wallboard.core.backoff import retry_delay
 from wallboard.core.clock import Clock
 from wallboard.core.snapshot import Snapshot
@@ -97,8 +104,19 @@ class Poller:
             self._rng,
             auth=auth,
         )
+        if isinstance(error, RateLimitError):
+            delay = max(delay, self._asked_wait(error))
         self._on_failure(error, delay)
         return delay
+
+    def _asked_wait(self, error: RateLimitError) -> float:
+        """The wait a rate-limiting server asked for (Retry-After), bounded."""
+        asked = error.retry_after_s
+        if asked is None and error.retry_at_utc is not None:
+            asked = error.retry_at_utc - self.clock.now()
+        if asked is None:
+            return 0.0
+        return max(0.0, min(asked, MAX_RETRY_AFTER_S))
 
     async def _wait(self, delay: float) -> None:
         self._wake.clear()

@@ -36,7 +36,7 @@ from wallboard.ui.help import HelpScreen
 from wallboard.ui.messages import PollFailed, SnapshotArrived
 from wallboard.ui.metrics import FrameMetrics
 from wallboard.ui.notify import desktop_sequence, write_to_terminal
-from wallboard.ui.terminal import watch_terminal
+from wallboard.ui.terminal import exit_on_signals, watch_terminal
 from wallboard.ui.themes import (
     DEFAULT_THEME,
     WALL_THEME,
@@ -186,6 +186,7 @@ class WallboardApp(App[int]):
             self.run_worker(self._poll_forever, exclusive=True, group="poll", name="poller")
         if self.is_headless is False and sys.__stdin__ is not None:
             watch_terminal(asyncio.get_running_loop(), lambda: self.exit(0))
+            exit_on_signals(asyncio.get_running_loop(), lambda code: self.exit(code))
         self.tick()
 
     # --- data in --------------------------------------------------------------------------
@@ -411,12 +412,13 @@ class WallboardApp(App[int]):
             # Every figure on screen must read as stale, not only the banner's.
             self.screen.set_class(stale, "-stale")
             self._set_grid_title(len(grid.agents))
-        failing = self.health.error is not None or stale
+        warning = self.board.suspicious or self.board.inconsistent
+        failing = self.health.error is not None or stale or warning is not None
         self.query_one(HealthLine).show(
             health_text(
                 self.health,
                 now,
-                self.board.suspicious,
+                warning,
                 self.options.local_time,
                 note=self.recorder.problem if self.recorder is not None else None,
                 alerts=self.alert_summary(now),
@@ -596,7 +598,7 @@ class WallboardApp(App[int]):
         target = self.detail_for
         found: AgentView | CallerView | None = None
         if isinstance(target, AgentView):
-            found = next((a for a in self.board.agents if a.username == target.username), None)
+            found = next((a for a in self.board.agents if a.key == target.key), None)
         elif isinstance(target, CallerView):
             found = next(
                 (c for q in self.board.queues for c in q.callers if c.call_id == target.call_id),

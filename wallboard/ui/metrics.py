@@ -7,11 +7,12 @@ driving a real terminal). Nothing else is recorded: no data, no code.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections import deque
 from typing import IO
+
+from wallboard.core.jsonout import dumps
 
 
 class FrameMetrics:
@@ -36,7 +37,7 @@ class FrameMetrics:
                 "agents": agents,
                 "waiting": waiting,
             }
-            self._file.write(json.dumps(record) + "\n")
+            self._file.write(dumps(record) + "\n")
             self._file.flush()
 
     def close(self) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import sys
 import termios
 import threading
@@ -64,3 +66,22 @@ def watch_terminal(
     thread = threading.Thread(target=watch, name="terminal-watchdog", daemon=True)
     thread.start()
     return thread
+
+
+# Signals that end the board: each leaves as `q` does (the terminal restored: main screen,
+# mouse reporting off, echo on) with exit code 128 + the signal's number, as shells report.
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGINT)
+
+
+def exit_on_signals(loop: asyncio.AbstractEventLoop, exit_app: Callable[[int], None]) -> None:
+    """Have SIGTERM, SIGHUP, SIGQUIT and SIGINT end the app cleanly (`exit_app(128 + n)`).
+
+    Their default actions end the process at once and leave the terminal in the alternate
+    screen with mouse reporting on and echo off. A signal the user chose to ignore
+    (`nohup`) stays ignored.
+    """
+    for number in EXIT_SIGNALS:
+        if signal.getsignal(number) == signal.SIG_IGN:
+            continue
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+            loop.add_signal_handler(number, exit_app, 128 + number)

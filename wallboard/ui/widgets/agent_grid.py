@@ -74,7 +74,7 @@ class AgentGrid(LineView):
             self._fixed.clear()  # views of agents gone or changed: bounded by the agents
         if chosen is not None:
             for index, agent in enumerate(agents):
-                if agent.username == chosen.username:
+                if agent.key == chosen.key:
                     self.selected = index
                     break
         self.selected = min(self.selected, max(0, len(agents) - 1))
