@@ -445,8 +445,18 @@ def _unknown_keys(table: dict[str, Any], model: type[BaseModel], where: str = ""
             hint = f"; did you mean `{where}{near[0]}`?" if near else ""
             problems.append(f"unknown setting `{where}{_printable(key)}`{hint}")
             continue
+        if not isinstance(value, dict):
+            continue
+        if typing.get_origin(field.annotation) is dict:
+            # A table of tables (`[queues."5001"]`): its keys are names, its values models.
+            of = _model_of(typing.get_args(field.annotation)[-1])
+            if of is not None:
+                for name, entry in value.items():
+                    if isinstance(entry, dict):
+                        problems += _unknown_keys(entry, of, f"{where}{key}.{_printable(name)}.")
+            continue
         nested = _model_of(field.annotation)
-        if nested is not None and isinstance(value, dict):
+        if nested is not None:
             problems += _unknown_keys(value, nested, f"{where}{key}.")
     return problems
 
