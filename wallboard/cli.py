@@ -111,7 +111,7 @@ def run(
         code = settings.require_code()
     except ConfigError as error:
         _fail(str(error), EXIT_USAGE)
-    from wallboard.ui.launch import run_live_board
+    from wallboard.launch import run_live_board
 
     sys.exit(run_live_board(settings, code))
 
@@ -153,7 +153,7 @@ def demo(
             "store": store,
         },
     )
-    from wallboard.ui.launch import run_demo_board
+    from wallboard.launch import run_demo_board
 
     sys.exit(run_demo_board(settings, agents=agents, queues=queues, seed=seed, speed=speed))
 
@@ -246,8 +246,8 @@ def hub(
         _fail(str(error), EXIT_USAGE)
     from wallboard.core.clock import SystemClock
     from wallboard.hub.service import Hub, run_hub
+    from wallboard.launch import open_recorder
     from wallboard.sources.api_source import api_source_for
-    from wallboard.ui.launch import open_recorder
 
     clock = SystemClock()
     recorder = open_recorder(settings)

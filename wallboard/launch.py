@@ -1,4 +1,8 @@
-"""Start the board: against the configured account, or on the built-in simulator."""
+"""The composition root: builds sources, counters and the app for each command.
+
+Nothing below `wallboard.cli` decides which transport feeds a board; this module does. The
+app (`wallboard.ui`) receives a ready `Source` and never builds a poller or a connection.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from wallboard.core.board import WaitThresholds
 from wallboard.core.clock import SystemClock
 from wallboard.hub.recorder import DayRecorder
 from wallboard.sources.api_source import ApiSource, api_source_for
+from wallboard.sources.polling import PollingSource
 from wallboard.ui.app import BoardOptions, WallboardApp
 
 DEMO_CODE = "demo-code-not-secret"
@@ -59,7 +64,7 @@ def run_live_board(settings: Settings, code: str) -> int:
     """Run the board for the configured account; returns the exit code."""
     clock = SystemClock()
     app = WallboardApp(
-        api_source_for(settings, code, clock),
+        PollingSource(api_source_for(settings, code, clock), clock, interval_s=settings.interval_s),
         clock,
         board_options(settings),
         recorder=open_recorder(settings),
@@ -98,12 +103,17 @@ def demo_source(
 
 def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, speed: float) -> int:
     """Run the board on the built-in simulator; returns the exit code."""
-    source = demo_source(agents=agents, queues=queues, seed=seed, speed=speed)
+    clock = SystemClock()
+    source = PollingSource(
+        demo_source(agents=agents, queues=queues, seed=seed, speed=speed),
+        clock,
+        interval_s=settings.interval_s,
+    )
     # The demo's day is its own: a temporary store, unless one is named.
     with tempfile.TemporaryDirectory(prefix="wallboard-demo-") as scratch:
         store = settings.store if settings.store is not None else Path(scratch) / "demo.sqlite3"
         recorder = open_recorder(settings, store)
-        app = WallboardApp(source, SystemClock(), board_options(settings), recorder=recorder)
+        app = WallboardApp(source, clock, board_options(settings), recorder=recorder)
         tune_garbage_collector()
         try:
             return app.run() or 0

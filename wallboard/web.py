@@ -1,0 +1,1 @@
+"""Serving the board to browsers (textual-serve), each session following a hub."""
