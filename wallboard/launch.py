@@ -6,9 +6,12 @@ app (`wallboard.ui`) receives a ready `Source` and never builds a poller or a co
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from wallboard.api.client import ActiveCallsClient
 from wallboard.config import Settings
@@ -18,6 +21,9 @@ from wallboard.hub.recorder import DayRecorder
 from wallboard.sources.api_source import ApiSource, api_source_for
 from wallboard.sources.polling import PollingSource
 from wallboard.ui.app import BoardOptions, WallboardApp
+
+if TYPE_CHECKING:
+    from wallboard.feed.redis_link import RedisLink
 
 DEMO_CODE = "demo-code-not-secret"
 
@@ -119,3 +125,92 @@ def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, s
             return app.run() or 0
         finally:
             recorder.close()
+
+
+# --- many boards: the hub publishes, boards follow ------------------------------------------
+def run_hub_service(
+    settings: Settings,
+    code: str,
+    recorder: DayRecorder,
+    *,
+    log: Callable[[str], None],
+    status_every_s: float,
+    link: RedisLink | None = None,
+    metrics_address: tuple[str, int] | None = None,
+    hub_name: str | None = None,
+) -> int:
+    """Run `wallboard hub`: poll and count, and publish to Redis and serve metrics when
+    asked; returns the exit code."""
+    import asyncio
+    import socket
+
+    from wallboard.core.snapshot import Snapshot
+    from wallboard.hub.service import Hub, run_hub
+
+    clock = SystemClock()
+    hub = Hub(
+        api_source_for(settings, code, clock),
+        clock,
+        recorder,
+        interval_s=settings.interval_s,
+        log=log,
+        status_every_s=status_every_s,
+    )
+    # The day's figures, made once per snapshot for every listener that sends them on.
+    day: dict[str, Any] = {"report": None}
+
+    def remember_day(event: object) -> None:
+        if isinstance(event, Snapshot):
+            day["report"] = recorder.report(clock.now())
+
+    hub.listeners.append(remember_day)
+    if metrics_address is not None:
+        from wallboard.hub.prometheus import HubMetrics, serve_metrics
+
+        metrics = HubMetrics(clock, day_report=lambda: day["report"])
+        hub.listeners.append(metrics)
+        host, port = metrics_address
+        serve_metrics(metrics, host, port)
+        log(f"metrics for Prometheus on http://{_url_host(host)}:{port}/metrics")
+    publisher = None
+    if link is not None:
+        from wallboard.feed.publisher import FeedPublisher
+
+        publisher = FeedPublisher(
+            link,
+            clock,
+            hub_name=hub_name or socket.gethostname(),
+            interval_s=settings.interval_s,
+            day_report=lambda _now: day["report"],
+            log=log,
+        )
+        hub.listeners.append(publisher)
+        log(f"publishing to {link.redacted} (feed {link.prefix!r})")
+
+    async def main() -> int:
+        sending = asyncio.create_task(publisher.run()) if publisher is not None else None
+        try:
+            return await run_hub(hub)
+        finally:
+            if sending is not None:
+                sending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sending
+
+    return asyncio.run(main())
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def run_following_board(settings: Settings, link: RedisLink) -> int:
+    """Run the board following a hub through Redis: no poller, no account code, no store."""
+    from wallboard.feed.follower import RedisFollower
+
+    clock = SystemClock()
+    source = RedisFollower(link, clock, interval_s=settings.interval_s)
+    # The day is the hub's: it arrives with each snapshot, so the board counts nothing.
+    app = WallboardApp(source, clock, board_options(settings))
+    tune_garbage_collector()
+    return app.run() or 0

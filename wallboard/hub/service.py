@@ -18,6 +18,7 @@ from wallboard.api.errors import PollError
 from wallboard.core.clock import Clock
 from wallboard.core.snapshot import Snapshot
 from wallboard.hub.recorder import DayRecorder
+from wallboard.sources.base import SourceFailure
 from wallboard.sources.poller import Poller, SnapshotSource
 
 STATUS_EVERY_S = 60.0
@@ -42,7 +43,8 @@ class Hub:
         self.interval_s = interval_s
         self.log = log
         self.status_every_s = status_every_s
-        self.listeners: list[Callable[[Snapshot | PollError], None]] = []
+        # Each snapshot, after the recorder counted it, and each failure with its retry time.
+        self.listeners: list[Callable[[Snapshot | SourceFailure], None]] = []
         self.polls_ok = 0
         self.polls_failed = 0
         self._last: Snapshot | None = None
@@ -89,8 +91,9 @@ class Hub:
     def _on_failure(self, error: PollError, retry_in_s: float) -> None:
         self.polls_failed += 1
         self.log(f"poll failed: {error.message}; next try in {retry_in_s:.0f}s")
+        failure = SourceFailure(error.kind, error.message, retry_in_s)
         for listener in self.listeners:
-            listener(error)
+            listener(failure)
 
     def _say_store(self) -> None:
         """Say each new store problem once, and when it clears."""

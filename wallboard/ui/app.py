@@ -29,6 +29,7 @@ from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitTh
 from wallboard.core.clock import Clock
 from wallboard.core.health import Health
 from wallboard.core.snapshot import Snapshot
+from wallboard.core.text import plain
 from wallboard.sources.base import HubState, Source, SourceFailure
 from wallboard.ui import chops
 from wallboard.ui.help import HelpScreen
@@ -44,7 +45,7 @@ from wallboard.ui.themes import (
 )
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail
-from wallboard.ui.widgets.health_line import HealthLine, health_text
+from wallboard.ui.widgets.health_line import HealthLine, health_text, source_label
 from wallboard.ui.widgets.queue_panel import QueuePanel
 from wallboard.ui.widgets.totals import TotalsBar
 
@@ -219,8 +220,11 @@ class WallboardApp(App[int]):
         self.hub = state
         self.day_report = state.day
         self.alerts = state.alerts
-        if state.interval_s > 0 and state.interval_s != self.health.interval_s:
-            self.health = replace(self.health, interval_s=state.interval_s)
+        # The health line names the hub and the source's own short label (no "://", so
+        # that the line shows both).
+        label = f"hub {plain(state.hub, 40)} via {source_label(self.source.name)}"
+        if state.interval_s != self.health.interval_s or label != self.health.source:
+            self.health = replace(self.health, interval_s=state.interval_s, source=label)
 
     @on(SnapshotArrived)
     def _snapshot_arrived(self, message: SnapshotArrived) -> None:
