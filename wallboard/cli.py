@@ -448,3 +448,60 @@ def _redis_link(ctx: click.Context, parameter: str, url: str) -> Any:
         )
     except LinkError as error:
         _fail(str(error), EXIT_USAGE)
+
+
+@main.command()
+@click.option(
+    "--from",
+    "from_url",
+    envvar="WALLBOARD_FROM",
+    required=True,
+    help="The hub's Redis: redis://HOST[:PORT][/DB] or rediss://...",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File holding the browsers' password (else WALLBOARD_WEB_PASSWORD); "
+    "needed beyond loopback.",
+)
+@click.option("--max-sessions", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--public-url", help="The URL browsers use, when not http://HOST:PORT.")
+@_theme_option
+@_wall_option
+@_redis_password_file_option
+@_feed_option
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    from_url: str,
+    host: str,
+    port: int,
+    password_file: Path | None,
+    max_sessions: int,
+    public_url: str | None,
+    theme: str | None,
+    wall: bool | None,
+    **_feed: Any,
+) -> None:
+    """Serve the board to browsers, each tab following the hub (textual-serve)."""
+    from wallboard.web import ServeError, serve_board, web_password
+
+    link = _redis_link(ctx, "from_url", from_url)
+    extra = (*(("--theme", theme) if theme else ()), *(("--wall",) if wall else ()))
+    try:
+        serve_board(
+            link,
+            host=host,
+            port=port,
+            password=web_password(password_file),
+            max_sessions=max_sessions,
+            public_url=public_url,
+            extra_args=extra,
+            log=lambda line: click.echo(f"wallboard serve: {line}", err=True),
+        )
+    except ServeError as error:
+        _fail(str(error), EXIT_USAGE)
+    except OSError as error:
+        _fail(f"cannot serve on {host}:{port}: {error.strerror}", EXIT_NETWORK)
