@@ -45,11 +45,12 @@ from textual.geometry import Region
 
 from wallboard.api.client import ActiveCallsClient
 from wallboard.core.clock import SystemClock
+from wallboard.launch import tune_garbage_collector
 from wallboard.sim.faults import FaultProfile
 from wallboard.sim.server import create_app
 from wallboard.sources.api_source import ApiSource
+from wallboard.sources.polling import PollingSource
 from wallboard.ui.app import BoardOptions, WallboardApp
-from wallboard.ui.launch import tune_garbage_collector
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.queue_panel import QueuePanel
 
@@ -322,7 +323,11 @@ async def soak(
         transport=httpx.ASGITransport(app=sim),
     )
     source = ApiSource(client, SystemClock(), name="soak: simulated centre")
-    app = WallboardApp(source, SystemClock(), BoardOptions(interval_s=interval_s))
+    app = WallboardApp(
+        PollingSource(source, SystemClock(), interval_s=interval_s),
+        SystemClock(),
+        BoardOptions(interval_s=interval_s),
+    )
     tune_garbage_collector()  # as `wallboard run` and `demo` do
     if trace and not tracemalloc.is_tracing():
         tracemalloc.start(1)

@@ -7,6 +7,7 @@ exit code, never a traceback, and never the account code.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,8 +32,12 @@ def _require_terminal() -> None:
 
     Without one, the board would wait for keys that never come, spin, or write escape
     codes into a file for ever. Every one of stdin, stdout and stderr must be a terminal
-    (Textual reads keys from stdin and draws on stdout or stderr).
+    (Textual reads keys from stdin and draws on stdout or stderr). A board that a browser
+    session runs (`wallboard serve`, through textual-serve's web driver) draws on pipes
+    that the web server reads: it has no terminal and needs none.
     """
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith("web_driver:WebDriver"):
+        return
     for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout), ("stderr", sys.stderr)):
         try:
             ok = stream is not None and stream.isatty()
@@ -81,6 +86,18 @@ _store_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="SQLite file of the day's counters (default: in the user data directory).",
 )
+_redis_password_file_option = click.option(
+    "--redis-password-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File holding the Redis password (else REDIS_PASSWORD, or the URL from the env).",
+)
+_feed_option = click.option(
+    "--feed",
+    "feed_name",
+    default="wallboard",
+    show_default=True,
+    help="Name of the feed in Redis (its keys' prefix): one per hub.",
+)
 
 
 @click.group(invoke_without_command=True)
@@ -101,7 +118,18 @@ def main(ctx: click.Context) -> None:
 @_compact_option
 @_wall_option
 @_store_option
+@_redis_password_file_option
+@_feed_option
+@click.option(
+    "--from",
+    "from_url",
+    envvar="WALLBOARD_FROM",
+    help="Follow a hub: redis://HOST[:PORT][/DB] or rediss://... (no polling, no code).",
+)
+@click.pass_context
 def run(
+    ctx: click.Context,
+    from_url: str | None,
     base_url: str | None,
     interval: float | None,
     theme: str | None,
@@ -110,8 +138,16 @@ def run(
     compact: bool | None,
     wall: bool | None,
     store: Path | None,
+    **_feed: Any,
 ) -> None:
-    """Run the board for the configured account."""
+    """Run the board for the configured account, or following a hub (--from)."""
+    if from_url is not None:
+        from wallboard.launch import run_following_board
+
+        settings = _settings(config, None, {"theme": theme, "compact": compact, "wall": wall})
+        link = _redis_link(ctx, "from_url", from_url)  # a secret in argv is refused first
+        _require_terminal()
+        sys.exit(run_following_board(settings, link))
     _require_terminal()
     settings = _settings(
         config,
@@ -129,7 +165,7 @@ def run(
         code = settings.require_code()
     except ConfigError as error:
         _fail(str(error), EXIT_USAGE)
-    from wallboard.ui.launch import run_live_board
+    from wallboard.launch import run_live_board
 
     sys.exit(run_live_board(settings, code))
 
@@ -172,7 +208,7 @@ def demo(
             "store": store,
         },
     )
-    from wallboard.ui.launch import run_demo_board
+    from wallboard.launch import run_demo_board
 
     sys.exit(run_demo_board(settings, agents=agents, queues=queues, seed=seed, speed=speed))
 
@@ -263,18 +299,48 @@ async def _one_snapshot(
 @_config_option
 @_code_file_option
 @click.option("--status-every", type=click.FloatRange(0.1, 86400), default=60.0, hidden=True)
+@click.option(
+    "--redis",
+    "redis_url",
+    envvar="WALLBOARD_REDIS_URL",
+    help="Publish every poll to this Redis: redis://HOST[:PORT][/DB] or rediss://...",
+)
+@click.option(
+    "--metrics-port",
+    type=click.IntRange(0, 65535),
+    help="Serve Prometheus metrics on this port (/metrics).",
+)
+@click.option(
+    "--metrics-host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address the metrics listen on.",
+)
+@_redis_password_file_option
+@_feed_option
+@click.option("--name", "hub_name", help="The hub's name on the boards (default: host name).")
+@click.pass_context
 def hub(
+    ctx: click.Context,
     base_url: str | None,
     interval: float | None,
     store: Path | None,
     config: Path | None,
     code_file: Path | None,
     status_every: float,
+    redis_url: str | None,
+    metrics_port: int | None,
+    metrics_host: str,
+    hub_name: str | None,
+    **_feed: Any,
 ) -> None:
     """Poll, count the day and save it, with no screen (for servers and many boards).
 
-    One status line a minute and each failure go to stderr. SIGTERM or SIGINT finish the
-    current write and exit 0."""
+    With --redis every poll's snapshot, the day's figures and each failure are published
+    for boards (`wallboard run --from`) and browsers (`wallboard serve`) to follow; with
+    --metrics-port Prometheus can scrape the hub. One status line a minute and each
+    failure go to stderr. SIGTERM or SIGINT finish the current write and exit 0."""
+    link = _redis_link(ctx, "redis_url", redis_url) if redis_url else None
     settings = _settings(
         config, code_file, {"base_url": base_url, "interval_s": interval, "store": store}
     )
@@ -282,12 +348,8 @@ def hub(
         code = settings.require_code()
     except ConfigError as error:
         _fail(str(error), EXIT_USAGE)
-    from wallboard.core.clock import SystemClock
-    from wallboard.hub.service import Hub, run_hub
-    from wallboard.hub.setup import alert_watch, open_recorder
-    from wallboard.sources.api_source import api_source_for
+    from wallboard.launch import open_recorder, run_hub_service
 
-    clock = SystemClock()
     recorder = open_recorder(settings)
     if not recorder.counting:
         _fail(
@@ -303,19 +365,20 @@ def hub(
         f"polling {_host_of(settings.base_url)} every {settings.interval_s:g}s; "
         f"counting into {settings.store_path()}"
     )
-    watch = alert_watch(settings, recorder)
-    if watch.command is not None:
-        watch.command.log = log
-    the_hub = Hub(
-        api_source_for(settings, code, clock),
-        clock,
-        recorder,
-        interval_s=settings.interval_s,
-        log=log,
-        status_every_s=status_every,
-        alerts=watch,
-    )
-    sys.exit(asyncio.run(run_hub(the_hub)))
+    try:
+        exit_code = run_hub_service(
+            settings,
+            code,
+            recorder,
+            log=log,
+            status_every_s=status_every,
+            link=link,
+            metrics_address=(metrics_host, metrics_port) if metrics_port is not None else None,
+            hub_name=hub_name,
+        )
+    except OSError as error:
+        _fail(f"cannot serve metrics on {metrics_host}:{metrics_port}: {error.strerror}", 5)
+    sys.exit(exit_code)
 
 
 def _host_of(url: str) -> str:
@@ -411,5 +474,79 @@ def simulate(
             utc_offset_hours=utc_offset_hours,
             faults=faults,
         )
+    except OSError as error:
+        _fail(f"cannot serve on {host}:{port}: {error.strerror}", EXIT_NETWORK)
+
+
+# --- many boards ----------------------------------------------------------------------------
+def _redis_link(ctx: click.Context, parameter: str, url: str) -> Any:
+    """The Redis link from a URL option; a password typed on the command line is refused."""
+    from wallboard.feed.redis_link import LinkError, make_link
+
+    source = ctx.get_parameter_source(parameter)
+    try:
+        return make_link(
+            url,
+            url_from_command_line=source == click.core.ParameterSource.COMMANDLINE,
+            password_file=ctx.params.get("redis_password_file"),
+            prefix=ctx.params.get("feed_name") or "wallboard",
+        )
+    except LinkError as error:
+        _fail(str(error), EXIT_USAGE)
+
+
+@main.command()
+@click.option(
+    "--from",
+    "from_url",
+    envvar="WALLBOARD_FROM",
+    required=True,
+    help="The hub's Redis: redis://HOST[:PORT][/DB] or rediss://...",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File holding the browsers' password (else WALLBOARD_WEB_PASSWORD); "
+    "needed beyond loopback.",
+)
+@click.option("--max-sessions", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--public-url", help="The URL browsers use, when not http://HOST:PORT.")
+@_theme_option
+@_wall_option
+@_redis_password_file_option
+@_feed_option
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    from_url: str,
+    host: str,
+    port: int,
+    password_file: Path | None,
+    max_sessions: int,
+    public_url: str | None,
+    theme: str | None,
+    wall: bool | None,
+    **_feed: Any,
+) -> None:
+    """Serve the board to browsers, each tab following the hub (textual-serve)."""
+    from wallboard.web import ServeError, serve_board, web_password
+
+    link = _redis_link(ctx, "from_url", from_url)
+    extra = (*(("--theme", theme) if theme else ()), *(("--wall",) if wall else ()))
+    try:
+        serve_board(
+            link,
+            host=host,
+            port=port,
+            password=web_password(password_file),
+            max_sessions=max_sessions,
+            public_url=public_url,
+            extra_args=extra,
+            log=lambda line: click.echo(f"wallboard serve: {line}", err=True),
+        )
+    except ServeError as error:
+        _fail(str(error), EXIT_USAGE)
     except OSError as error:
         _fail(f"cannot serve on {host}:{port}: {error.strerror}", EXIT_NETWORK)

@@ -39,18 +39,13 @@ from wallboard.api.client import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES
 from wallboard.core.alerts import AlertRules, QueueAlertRules
 from wallboard.core.calendar import DayCalendar, parse_day_start
 from wallboard.core.day_metrics import QueueThresholds, ThresholdTable
+from wallboard.paths import config_dir
 
 _T = TypeVar("_T", float, float | None)
 
 
 class ConfigError(Exception):
     """Settings that cannot be used; the message says what to fix (never echoing values)."""
-
-
-def config_dir() -> Path:
-    """The user's wallboard config directory (XDG)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "wallboard"
 
 
 def default_config_path() -> Path:

@@ -101,3 +101,82 @@ def closed_port() -> int:
     port = sock.getsockname()[1]
     sock.close()
     return port
+
+
+# --- a real redis-server on a free loopback port ----------------------------------------------
+class RedisServer:
+    """A `redis-server` process; its config (password included) goes in on stdin, not argv."""
+
+    def __init__(self, workdir: Any, password: str | None = None) -> None:
+        self.workdir = workdir
+        self.password = password
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        sock.close()
+        self.process: Any = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        import shutil
+        import subprocess
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        config = [
+            "bind 127.0.0.1",
+            f"port {self.port}",
+            'save ""',
+            "appendonly no",
+            f"dir {self.workdir}",
+            "loglevel warning",
+        ]
+        if self.password:
+            config.append(f"requirepass {self.password}")
+        self.process = subprocess.Popen(
+            [binary, "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        self.process.stdin.write("\n".join(config) + "\n")
+        self.process.stdin.close()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(64):
+                        return self
+            except OSError:
+                time.sleep(0.02)
+        self.stop()
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill() if kill else self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def start_redis(tmp_path: Any) -> Iterator[Callable[..., RedisServer]]:
+    """Start `redis-server`s on free loopback ports; all are stopped after the test."""
+    servers: list[RedisServer] = []
+
+    def start(password: str | None = None) -> RedisServer:
+        workdir = tmp_path / f"redis{len(servers)}"
+        workdir.mkdir()
+        server = RedisServer(workdir, password).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop(kill=True)

@@ -41,6 +41,7 @@ from wallboard.core.health import STALE_INTERVALS
 from wallboard.sim.faults import FaultKind, FaultProfile
 from wallboard.sim.server import create_app
 from wallboard.sources.api_source import ApiSource
+from wallboard.sources.polling import PollingSource
 from wallboard.ui.app import BoardOptions, WallboardApp
 from wallboard.ui.messages import PollFailed
 from wallboard.ui.widgets.agent_grid import AgentGrid
@@ -256,8 +257,12 @@ class ObservedApp(WallboardApp):
     gets round to it, so that the backoff is measured from where the poller counts it.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, source: Any, clock: Any, options: BoardOptions, **kwargs: Any) -> None:
+        # The app consumes a source of events; the scenarios give it the poller over an
+        # `ApiSource`, as `wallboard run` does.
+        if not hasattr(source, "events"):
+            source = PollingSource(source, clock, interval_s=options.interval_s)
+        super().__init__(source, clock, options, **kwargs)
         self.events: deque[Event] = deque(maxlen=5000)
         self.tick_times: deque[float] = deque(maxlen=5000)
         self._failures_posted: deque[float] = deque()
@@ -547,7 +552,7 @@ async def _scenario(
     run.error_kind = app.health.error_kind
     run.error_message = app.health.error
     run.latency_ms_during = None if app.health.latency_s is None else app.health.latency_s * 1000
-    run.poller_failures_max = app._poller.failures if app._poller else 0
+    run.poller_failures_max = app.source.failures
     fault_off = time.perf_counter()
     run.fault_window_s = fault_off - fault_on
     run.ticks_during_fault = len(app.tick_times) - ticks_before
@@ -578,7 +583,7 @@ async def _scenario(
     await pilot.pause()
     run.health_after = app.health_says()
     run.stale_after_recovery = app.shows_stale()
-    run.poller_failures_after = app._poller.failures if app._poller else -1
+    run.poller_failures_after = app.source.failures
     run.failures_after_off = [e for e in app.events if e.what == "failure" and e.at > fault_off]
 
 

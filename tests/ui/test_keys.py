@@ -26,7 +26,7 @@ from ui_support import (
     view_lines,
 )
 
-from wallboard.ui.app import BoardOptions, WallboardApp
+from wallboard.ui.app import POLL_LEAD_S, BoardOptions, WallboardApp
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane
@@ -941,22 +941,39 @@ async def test_a_poll_just_before_a_tick_is_drawn_at_the_ticks_time_and_the_tick
         assert "08:00:37" in health(app)
 
 
-async def test_the_poller_is_steered_to_answer_just_before_a_tick(board_app, clock) -> None:
-    app = board_app()  # it ticked once on mount: ticks fall on whole seconds from then
+def ticking_app(clock, interval_s: float) -> WallboardApp:
+    options = BoardOptions(
+        poll=False, ticks=True, local_time=False, theme="dark", interval_s=interval_s
+    )
+    return WallboardApp(FixedSource(), clock, options)
+
+
+async def test_the_ticks_move_to_come_just_after_data_that_lands_between_them(clock) -> None:
+    """The board does not steer the data's timing (a hub polls for many boards): its ticks
+    follow the data, so the data and the tick cost one redraw."""
+    app = ticking_app(clock, 5.0)
+    async with running(app) as pilot:  # ticked on mount, data at the tick's own time
+        origin = app._tick_origin
+        assert origin == clock.now()
+        clock.advance(0.5)  # data half-way between two ticks: the ticks move
+        app.show_snapshot(make_snapshot(clock))
+        assert app._tick_origin == pytest.approx(clock.now() + POLL_LEAD_S)
+        assert app._timer_now == app._tick_origin  # drawn at the coming tick's time
+        await pilot.pause(POLL_LEAD_S + 0.1)  # the moved tick came, a new 1 Hz timer runs
+        assert app._tick_timer is not None and app._tick_timer.name != "tick-phase"
+        moved = app._tick_origin  # (the fake clock stood still at that tick: a small drift)
+        clock.advance(5.0)  # the next poll lands just before a tick: nothing moves
+        app.show_snapshot(make_snapshot(clock))
+        assert app._tick_origin == moved
+
+
+async def test_ticks_do_not_chase_data_that_keeps_no_phase_against_them(clock) -> None:
+    app = ticking_app(clock, 2.5)  # the data's phase would move every poll
     async with running(app):
-        origin = clock.now()
-        for offset, expected in [(10.5, 0.38), (10.95, -0.07), (11.1, -0.22), (11.88, 0.0)]:
-            clock.advance(origin + offset - clock.now())
-            assert app._poll_phase_shift() == pytest.approx(expected, abs=1e-6)
-
-
-def test_polls_are_steered_only_when_they_keep_a_phase_against_the_tick(clock) -> None:
-    def aligns(**options) -> bool:
-        return WallboardApp(FixedSource(), clock, BoardOptions(**options))._aligns_polls()
-
-    assert aligns(interval_s=2.0)
-    assert not aligns(interval_s=2.5)  # the answers' phase would move every poll
-    assert not aligns(interval_s=2.0, ticks=False)
+        origin = app._tick_origin
+        clock.advance(0.5)
+        app.show_snapshot(make_snapshot(clock))
+        assert app._tick_origin == origin
 
 
 async def test_timers_step_one_second_per_tick_with_jittery_ticks_half_a_second_off_polls(

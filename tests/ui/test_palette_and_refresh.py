@@ -10,6 +10,7 @@ from ui_support import SOURCE_NAME, make_snapshot, running, settle
 
 from wallboard.core.clock import FakeClock
 from wallboard.core.snapshot import Snapshot
+from wallboard.sources.polling import PollingSource
 from wallboard.ui.app import BoardOptions, WallboardApp
 from wallboard.ui.widgets.agent_grid import AgentGrid
 
@@ -71,7 +72,7 @@ async def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
 async def test_r_polls_at_once_instead_of_at_the_end_of_the_interval(clock: FakeClock) -> None:
     source = CountingSource(clock)
     options = BoardOptions(poll=True, ticks=False, local_time=False, theme="dark", interval_s=60)
-    app = WallboardApp(source, clock, options)
+    app = WallboardApp(PollingSource(source, clock, interval_s=60), clock, options)
     async with app.run_test(size=(120, 40)) as pilot:
         assert await wait_for(lambda: source.polls == 1)
         await asyncio.sleep(0.3)

@@ -248,7 +248,7 @@ def find_conditions(
 ) -> list[Condition]:
     """Every condition that holds at `now` (see `AlertRules` for the thresholds)."""
     found: list[Condition] = []
-    found += _data_conditions(feed, rules)
+    found += data_conditions(feed, rules)
     if board.snapshot is None:
         return found
     found += _queue_conditions(board, day, rules, now)
@@ -256,7 +256,8 @@ def find_conditions(
     return found
 
 
-def _data_conditions(feed: FeedFacts, rules: AlertRules) -> list[Condition]:
+def data_conditions(feed: FeedFacts, rules: AlertRules) -> list[Condition]:
+    """The conditions about the data itself: stale, or the account code refused."""
     found: list[Condition] = []
     if feed.refused:
         found.append(
@@ -444,3 +445,30 @@ def _agent_conditions(
 
 def _callers(count: int) -> str:
     return "1 caller" if count == 1 else f"{count} callers"
+
+
+def relayed_conditions(alerts: Iterable[Mapping[str, Any]]) -> list[Condition]:
+    """The active alerts another process sent (their `Alert.to_json()`), as conditions.
+
+    Read with care, as the feed is outside data: an entry without a key or with an odd
+    level is dropped, and every string is made plain.
+    """
+    found: list[Condition] = []
+    for entry in alerts:
+        if not isinstance(entry, Mapping) or entry.get("cleared_at") is not None:
+            continue
+        key = entry.get("key")
+        level = entry.get("level")
+        if not isinstance(key, str) or not key or level not in ("warn", "alert"):
+            continue
+        found.append(
+            Condition(
+                plain(key, 120),
+                Level(level),
+                plain(str(entry.get("subject_kind", "centre")), 20),
+                plain(str(entry.get("subject", "")), 80),
+                plain(str(entry.get("text", "")), 300),
+                plain(str(entry.get("subject_id", "")), 80),
+            )
+        )
+    return found

@@ -26,6 +26,9 @@ class Health:
     failures: int = 0
     next_retry_utc: float | None = None
     skipped: int = 0
+    # How many intervals without data make it stale (None: `STALE_INTERVALS`). A board
+    # following a hub dates the data by the hub's poll and uses fewer.
+    stale_intervals: float | None = None
 
     def succeeded(self, now: float, latency_s: float, skipped: int = 0) -> Health:
         """After a good poll: errors clear, the normal interval resumes."""
@@ -57,7 +60,8 @@ class Health:
     def is_stale(self, now: float) -> bool:
         """Whether what is on screen is too old to be called live."""
         reference = self.last_success_utc or self.started_utc
-        return now - reference > STALE_INTERVALS * self.interval_s
+        intervals = STALE_INTERVALS if self.stale_intervals is None else self.stale_intervals
+        return now - reference > intervals * self.interval_s
 
     def stale_reason(self, now: float) -> str:
         """Why the data is stale, in a few words."""

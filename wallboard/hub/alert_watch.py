@@ -9,12 +9,18 @@ terminal does (bell, desktop notification) is the board's business: it gets them
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from wallboard.core.alerts import (
     AlertBook,
     AlertChanges,
     AlertRules,
+    Condition,
+    data_conditions,
     feed_facts,
     find_conditions,
+    relayed_conditions,
 )
 from wallboard.core.board import Board
 from wallboard.core.health import Health
@@ -32,18 +38,32 @@ class AlertWatch:
         *,
         recorder: DayRecorder | None = None,
         command: CommandNotifier | None = None,
+        relayed: bool = False,
     ) -> None:
         self.rules = rules
         self.book = book
         self.recorder = recorder
         self.command = command
+        # Following a hub: the hub's alerts (as last sent) replace the board's own rules,
+        # except the data's own health, which only this board can know.
+        self.relayed = relayed
+        self._from_hub: list[Condition] = []
+
+    def relay(self, alerts: Iterable[Mapping[str, Any]]) -> None:
+        """Take the active alerts a hub sent (used by `check` when relaying)."""
+        self._from_hub = relayed_conditions(alerts)
 
     def check(self, board: Board, health: Health, now: float) -> AlertChanges:
         """Raise, keep and clear alerts for the state at `now`."""
         recorder = self.recorder
-        day = recorder.report(now) if recorder is not None else None
-        missed = recorder.missed_in_a_row() if recorder is not None else {}
-        conditions = find_conditions(board, day, feed_facts(health, now), self.rules, now, missed)
+        if self.relayed:
+            conditions = [*self._from_hub, *data_conditions(feed_facts(health, now), self.rules)]
+        else:
+            day = recorder.report(now) if recorder is not None else None
+            missed = recorder.missed_in_a_row() if recorder is not None else {}
+            conditions = find_conditions(
+                board, day, feed_facts(health, now), self.rules, now, missed
+            )
         changes = self.book.update(conditions, now)
         if recorder is not None:
             recorder.save_alerts(changes.raised + changes.cleared, now)

@@ -22,6 +22,7 @@ from wallboard.core.health import Health
 from wallboard.core.snapshot import Snapshot
 from wallboard.hub.alert_watch import AlertWatch
 from wallboard.hub.recorder import DayRecorder
+from wallboard.sources.base import SourceFailure
 from wallboard.sources.poller import Poller, SnapshotSource
 
 STATUS_EVERY_S = 60.0
@@ -54,7 +55,8 @@ class Hub:
         self.interval_s = interval_s
         self.log = log
         self.status_every_s = status_every_s
-        self.listeners: list[Callable[[Snapshot | PollError], None]] = []
+        # Each snapshot, after the recorder counted it, and each failure with its retry time.
+        self.listeners: list[Callable[[Snapshot | SourceFailure], None]] = []
         self.polls_ok = 0
         self.polls_failed = 0
         self._last: Snapshot | None = None
@@ -112,8 +114,9 @@ class Hub:
         self.health = self.health.failed(error.kind, error.message, now + retry_in_s)
         self.log(f"poll failed: {error.message}; next try in {retry_in_s:.0f}s")
         self.check_alerts(now)
+        failure = SourceFailure(error.kind, error.message, retry_in_s)
         for listener in self.listeners:
-            listener(error)
+            listener(failure)
 
     def check_alerts(self, now: float) -> AlertChanges | None:
         """Raise and clear alerts; say each on stderr."""

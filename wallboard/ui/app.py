@@ -1,19 +1,21 @@
 """The wallboard app: wires a snapshot source, the pure board and the widgets together.
 
-Data flow: the poller worker posts `SnapshotArrived`/`PollFailed`; the app feeds the board
-and pushes its views into the widgets. A 1 Hz tick drives every timer from the injected
-clock; widgets redraw only what changed.
+Data flow: a worker reads the source's events (`wallboard.sources.base.Source`: the API
+poller, a hub's feed, ...) and posts `SnapshotArrived`/`PollFailed`/`HubStateArrived`; the
+app feeds the board and pushes its views into the widgets. The app never polls: it consumes
+whatever source the composition root (`wallboard.launch`) gave it. A 1 Hz tick drives every
+timer from the injected clock; widgets redraw only what changed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-import random
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.style import Style
 from textual import events, on
@@ -24,16 +26,18 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Input
 
 from wallboard.core.agent_order import SortOrder, arrange
+from wallboard.core.alerts import AlertBook, AlertChanges
 from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
 from wallboard.core.clock import Clock
 from wallboard.core.durations import format_duration
 from wallboard.core.health import Health
 from wallboard.core.snapshot import Snapshot
-from wallboard.sources.poller import Poller, SnapshotSource
+from wallboard.core.text import plain
+from wallboard.sources.base import HubState, Source, SourceFailure
 from wallboard.ui import chops
 from wallboard.ui.alert_list import AlertList
 from wallboard.ui.help import HelpScreen
-from wallboard.ui.messages import PollFailed, SnapshotArrived
+from wallboard.ui.messages import HubStateArrived, PollFailed, SnapshotArrived
 from wallboard.ui.metrics import FrameMetrics
 from wallboard.ui.notify import desktop_sequence, write_to_terminal
 from wallboard.ui.terminal import exit_on_signals, watch_terminal
@@ -46,14 +50,12 @@ from wallboard.ui.themes import (
 )
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail
-from wallboard.ui.widgets.health_line import HealthLine, health_text
+from wallboard.ui.widgets.health_line import HealthLine, health_text, source_label
 from wallboard.ui.widgets.queue_panel import QueuePanel
 from wallboard.ui.widgets.totals import TotalsBar
 
 if TYPE_CHECKING:
     from wallboard.core.alerts import Alert
-    from wallboard.hub.alert_watch import AlertWatch
-    from wallboard.hub.recorder import DayRecorder
 
 NARROW_WIDTH = 100
 # Between polls, alerts are checked this often (in ticks): waits and breaks grow by the
@@ -63,8 +65,10 @@ WALL_PAGE_SECONDS = 8
 TICK_GRID_FOLLOW = 0.1  # how much of a tick's distance from the grid moves the grid
 # New data this close before a tick is drawn at the tick's time: one frame, not two.
 EARLY_TICK_S = 0.25
-# Polls are steered to answer this long before a tick (half the window: room for jitter).
+# Ticks are moved to come this long after new data (half the window: room for jitter).
 POLL_LEAD_S = 0.12
+# A hub's data is dated by the hub: silent for this many of its intervals, it is stale.
+RELAYED_STALE_INTERVALS = 2
 
 
 @dataclass
@@ -77,12 +81,51 @@ class BoardOptions:
     wall: bool = False
     thresholds: WaitThresholds = field(default_factory=WaitThresholds)
     local_time: bool = True
-    poll: bool = True  # tests that feed snapshots by hand switch the poller off
+    poll: bool = True  # tests that feed snapshots by hand switch the source off
     ticks: bool = True  # tests that move a fake clock by hand also tick by hand
     bell: bool = False  # ring the terminal's bell for an alert
     desktop: str | None = None  # "osc9", "osc777" or "osc99": desktop notifications
     tmux: bool = False  # wrap escape sequences in tmux's passthrough
     mute_s: float = 900.0  # how long `m` mutes off-screen notifications
+
+
+class DayCounter(Protocol):
+    """Counts the day from the board's snapshots (`wallboard.hub.recorder.DayRecorder`)."""
+
+    @property
+    def problem(self) -> str | None:
+        """Why the day is not being counted or saved; None when all is well."""
+        ...
+
+    def record(self, snapshot: Snapshot) -> None:
+        """Count one snapshot."""
+        ...
+
+    def close(self, timeout_s: float = 5.0) -> bool:
+        """Finish writing."""
+        ...
+
+
+class AlertKeeper(Protocol):
+    """Raises, keeps and clears the board's alerts (`wallboard.hub.alert_watch.AlertWatch`)."""
+
+    book: AlertBook
+
+    def check(self, board: Board, health: Health, now: float) -> AlertChanges:
+        """Update the alerts for `now`."""
+        ...
+
+    def acknowledge(self, key: str) -> bool:
+        """No more notifications for an alert until it clears."""
+        ...
+
+    def relay(self, alerts: Iterable[Mapping[str, Any]]) -> None:
+        """Take the alerts a hub sent."""
+        ...
+
+    async def aclose(self) -> None:
+        """Stop what runs in the background."""
+        ...
 
 
 class WallboardApp(App[int]):
@@ -109,18 +152,23 @@ class WallboardApp(App[int]):
 
     def __init__(
         self,
-        source: SnapshotSource,
+        source: Source,
         clock: Clock,
         options: BoardOptions | None = None,
         *,
-        recorder: DayRecorder | None = None,
-        alerts: AlertWatch | None = None,
+        recorder: DayCounter | None = None,
+        alerts: AlertKeeper | None = None,
     ) -> None:
         super().__init__()
-        # Counts the day from the same snapshots (None: the board shows only what is).
+        # Counts the day from the same snapshots (None: the board shows only what is, or,
+        # following a hub, what the hub counted: `day_report`).
         self.recorder = recorder
-        # Raises and clears alerts (None: no alerts).
+        # Raises and clears alerts (None: no alerts); following a hub, relays the hub's.
         self.alerts = alerts
+        # The day's figures and alerts as the hub sent them (None before any, or without).
+        self.day_report: dict[str, Any] | None = None
+        self.hub_alerts: tuple[dict[str, Any], ...] = ()
+        self.hub: HubState | None = None
         # Textual 8 re-sends a line from its start up to each dirty region; send the region
         # alone (a process-wide patch, guarded by version: see ui/chops.py).
         chops.install()
@@ -129,7 +177,10 @@ class WallboardApp(App[int]):
         self.options = options or BoardOptions()
         self.board = Board(self.options.thresholds)
         self.health = Health(
-            source=source.name, interval_s=self.options.interval_s, started_utc=clock.now()
+            source=source.name,
+            interval_s=self.options.interval_s,
+            started_utc=clock.now(),
+            stale_intervals=RELAYED_STALE_INTERVALS if self._relayed() else None,
         )
         self.sort = SortOrder.STATE
         self.hide_logged_out = False
@@ -140,7 +191,7 @@ class WallboardApp(App[int]):
         self._detail_gone_since: float | None = None
         self.theme_problems: list[str] = []
         self.board_themes: dict[str, BoardTheme] = load_themes(self.theme_problems)
-        self._poller: Poller | None = None
+        self._tick_timer: Any = None  # the 1 Hz interval timer (textual.timer.Timer)
         self._ticks = 0
         self._tick_origin: float | None = None
         self._timer_now = 0.0
@@ -162,7 +213,7 @@ class WallboardApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Register themes, pick one, start the poller and the tick."""
+        """Register themes, pick one, start following the source and the tick."""
         for theme in self.board_themes.values():
             self.register_theme(theme.textual)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -181,26 +232,44 @@ class WallboardApp(App[int]):
         self._set_wall(self.wall)
         grid.focus()
         if self.options.ticks:
-            self.set_interval(1.0, self.tick)
+            self._tick_timer = self.set_interval(1.0, self.tick)
         if self.options.poll:
-            self.run_worker(self._poll_forever, exclusive=True, group="poll", name="poller")
+            self.run_worker(self._follow_source, exclusive=True, group="poll", name="source")
         if self.is_headless is False and sys.__stdin__ is not None:
             watch_terminal(asyncio.get_running_loop(), lambda: self.exit(0))
             exit_on_signals(asyncio.get_running_loop(), lambda code: self.exit(code))
         self.tick()
 
     # --- data in --------------------------------------------------------------------------
-    async def _poll_forever(self) -> None:
-        self._poller = Poller(
-            self.source,
-            self.clock,
-            interval_s=self.options.interval_s,
-            on_snapshot=lambda snap: self.post_message(SnapshotArrived(snap)),
-            on_failure=lambda error, delay: self.post_message(PollFailed(error, delay)),
-            rng=random.Random(),
-            align=self._poll_phase_shift if self._aligns_polls() else None,
-        )
-        await self._poller.run()
+    def _relayed(self) -> bool:
+        return bool(getattr(self.source, "relayed", False))
+
+    async def _follow_source(self) -> None:
+        async for event in self.source.events():
+            if isinstance(event, Snapshot):
+                self.post_message(SnapshotArrived(event))
+            elif isinstance(event, SourceFailure):
+                self.post_message(PollFailed(event))
+            elif isinstance(event, HubState):
+                self.post_message(HubStateArrived(event))
+
+    @on(HubStateArrived)
+    def _hub_state_arrived(self, message: HubStateArrived) -> None:
+        self.show_hub_state(message.state)
+
+    def show_hub_state(self, state: HubState) -> None:
+        """Take what a hub said: its name and interval (for the health line and staleness),
+        the day's figures and alerts (kept for the panels that show them)."""
+        self.hub = state
+        self.day_report = state.day
+        self.hub_alerts = state.alerts
+        if self.alerts is not None:
+            self.alerts.relay(state.alerts)
+        # The health line names the hub and the source's own short label (no "://", so
+        # that the line shows both).
+        label = f"hub {plain(state.hub, 40)} via {source_label(self.source.name)}"
+        if state.interval_s != self.health.interval_s or label != self.health.source:
+            self.health = replace(self.health, interval_s=state.interval_s, source=label)
 
     @on(SnapshotArrived)
     def _snapshot_arrived(self, message: SnapshotArrived) -> None:
@@ -220,7 +289,10 @@ class WallboardApp(App[int]):
             )
             return
         self._count_day(snapshot)
-        self.health = self.health.succeeded(now, snapshot.latency_s, len(snapshot.skipped))
+        # A hub's snapshot is as old as the hub's poll, not as old as its arrival here.
+        dated = min(now, snapshot.fetched_at) if self._relayed() else now
+        self.health = self.health.succeeded(dated, snapshot.latency_s, len(snapshot.skipped))
+        self._line_ticks_up(now)
         self.check_alerts(now)
         # The time the new data is drawn at, set before it is drawn: when it is the coming
         # tick's (`_timer_time`), each line is redrawn once, not for the data then the time.
@@ -297,7 +369,8 @@ class WallboardApp(App[int]):
 
     @on(PollFailed)
     def _poll_failed(self, message: PollFailed) -> None:
-        self.show_failure(message.error.kind, message.error.message, message.retry_in_s)
+        failure = message.failure
+        self.show_failure(failure.kind, failure.message, failure.retry_in_s)
 
     def show_failure(self, kind: str, text: str, retry_in_s: float) -> None:
         """A poll failed: keep the picture, say why, and when the next try comes."""
@@ -341,8 +414,8 @@ class WallboardApp(App[int]):
         The grid is anchored at the first tick and follows slow drift (the wall clock
         against the timer's monotonic one) by a tenth of each tick's error, so one late
         tick barely moves it. New data within `EARLY_TICK_S` of the next tick is drawn at
-        that tick's time (polls are steered to land there, `_poll_phase_shift`), so the
-        poll and the tick cost one redraw, not two.
+        that tick's time (the ticks are moved to follow the data, `_line_ticks_up`), so
+        the data and the tick cost one redraw, not two.
         """
         if advance:
             if self._tick_origin is None:
@@ -365,21 +438,38 @@ class WallboardApp(App[int]):
                 self._timer_now = self._drawn_early = upcoming
         return self._timer_now
 
-    def _aligns_polls(self) -> bool:
-        """Polls can keep a phase against the 1 Hz tick when they come every whole second."""
-        return self.options.ticks and float(self.options.interval_s).is_integer()
+    def _aligns_ticks(self) -> bool:
+        """Data keeps a phase against the 1 Hz tick when it comes every whole second."""
+        return (
+            self.options.ticks
+            and self._tick_timer is not None
+            and float(self.health.interval_s).is_integer()
+        )
 
-    def _poll_phase_shift(self) -> float:
-        """How much later (negative: sooner) the next poll should start so that its answer
-        lands `POLL_LEAD_S` before a tick, where it is drawn with the tick (`_timer_time`).
+    def _line_ticks_up(self, now: float) -> None:
+        """Move the 1 Hz tick to come `POLL_LEAD_S` after data that arrived at `now`.
 
-        Called as an answer arrives; the poller bounds the shift to a quarter interval.
+        The board does not steer when data comes (many boards follow one hub, which polls
+        on its own cadence), so the ticks follow the data instead: data landing within
+        `EARLY_TICK_S` before a tick is drawn at the tick's time (`_timer_time`) and the
+        two cost one redraw. When it lands elsewhere, the tick grid moves once so that the
+        next tick comes just after it; data on a whole-second cadence then keeps landing in
+        the window, and the ticks stay put. Drawn now at the coming tick's time.
         """
-        if self._tick_origin is None:
-            return 0.0
-        to_tick = (self._tick_origin - self.clock.now()) % 1.0
-        shift = to_tick - POLL_LEAD_S
-        return shift - 1.0 if shift > 0.5 else shift
+        if not self._aligns_ticks() or self._tick_origin is None:
+            return
+        to_tick = (self._tick_origin - now) % 1.0
+        if to_tick <= EARLY_TICK_S:
+            return
+        # A Textual timer keeps its phase through pause and reset: start a new one.
+        self._tick_timer.stop()
+        self._tick_origin = now + POLL_LEAD_S
+        self._tick_timer = self.set_timer(POLL_LEAD_S, self._resume_ticks, name="tick-phase")
+
+    def _resume_ticks(self) -> None:
+        """The first tick on the moved grid; a new 1 Hz timer goes on from here."""
+        self._tick_timer = self.set_interval(1.0, self.tick)
+        self.tick()
 
     def tick(self, advance: bool = True) -> None:
         """Redraw every timer for the current time; once a second, and after new data."""
@@ -454,7 +544,7 @@ class WallboardApp(App[int]):
         self.exit(0)
 
     async def on_unmount(self) -> None:
-        """Stop polling, release the connection pool and the metrics file."""
+        """Stop following the source, release its connections and the metrics file."""
         self.workers.cancel_group(self, "poll")
         self.metrics.close()
         if self.alerts is not None:
@@ -555,9 +645,10 @@ class WallboardApp(App[int]):
         self._set_wall(not self.wall)
 
     def action_refresh_now(self) -> None:
-        """Poll now instead of waiting for the next interval."""
-        if self._poller is not None:
-            self._poller.poll_now()
+        """Ask the source for fresh data now (a poller polls; a hub's follower cannot)."""
+        refresh = getattr(self.source, "refresh", None)
+        if refresh is not None:
+            refresh()
 
     def _set_wall(self, wall: bool) -> None:
         if wall != self.wall and self.options.theme is None:

@@ -1,15 +1,15 @@
-"""Messages from the poller to the app. Only the newest of a burst matters."""
+"""Messages from the source to the app. Only the newest of a burst matters."""
 
 from __future__ import annotations
 
 from textual.message import Message
 
-from wallboard.api.errors import PollError
 from wallboard.core.snapshot import Snapshot
+from wallboard.sources.base import HubState, SourceFailure
 
 
 class SnapshotArrived(Message):
-    """A poll succeeded."""
+    """New data arrived."""
 
     def __init__(self, snapshot: Snapshot) -> None:
         super().__init__()
@@ -21,9 +21,20 @@ class SnapshotArrived(Message):
 
 
 class PollFailed(Message):
-    """A poll failed; the next try comes in `retry_in_s` seconds."""
+    """The source could not get new data; the next try comes in `failure.retry_in_s`."""
 
-    def __init__(self, error: PollError, retry_in_s: float) -> None:
+    def __init__(self, failure: SourceFailure) -> None:
         super().__init__()
-        self.error = error
-        self.retry_in_s = retry_in_s
+        self.failure = failure
+
+
+class HubStateArrived(Message):
+    """A hub said who it is, how often it polls, and the day's figures."""
+
+    def __init__(self, state: HubState) -> None:
+        super().__init__()
+        self.state = state
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the newest state matters."""
+        return isinstance(message, HubStateArrived)

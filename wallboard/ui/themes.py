@@ -17,9 +17,9 @@ from rich.style import Style
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from wallboard.config import config_dir
 from wallboard.core.agent_state import STYLE_KEYS
 from wallboard.core.board import WaitLevel
+from wallboard.paths import config_dir
 
 DEFAULT_THEME = "dark"
 WALL_THEME = "high-contrast"

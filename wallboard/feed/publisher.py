@@ -1,0 +1,160 @@
+"""The hub's side of the feed: every poll's snapshot and failure, published through Redis.
+
+`FeedPublisher` is a hub listener (`Hub.listeners`): it encodes each event at once (so the
+day's figures sent with a snapshot are the ones counted from it) and queues it; `run`
+sends the queue to Redis (XADD to the stream, and SET of the latest snapshot with an
+expiry). Redis going away never stalls the hub: messages queue up to `OUTBOX` (the oldest
+dropped, a board only needs the newest), the publisher reconnects with backoff, and says
+so once on the hub's log, and once again when it publishes again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import secrets
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from wallboard.core.backoff import retry_delay
+from wallboard.core.clock import Clock
+from wallboard.core.snapshot import Snapshot
+from wallboard.feed.redis_link import STREAM_LENGTH, RedisLink
+from wallboard.feed.wire import Header, ModelDumper, encode_failure, encode_snapshot
+from wallboard.sources.base import SourceFailure
+
+OUTBOX = 8
+MIN_LATEST_TTL_S = 60
+
+
+class FeedPublisher:
+    """Publishes a hub's events to the feed at `link` (see the module)."""
+
+    def __init__(
+        self,
+        link: RedisLink,
+        clock: Clock,
+        *,
+        hub_name: str,
+        interval_s: float,
+        day_report: Callable[[float], dict[str, Any] | None],
+        alerts: Callable[[], Sequence[dict[str, Any]]] = tuple,
+        log: Callable[[str], None],
+        rng: random.Random | None = None,
+    ) -> None:
+        self.link = link
+        self.clock = clock
+        self.hub_name = hub_name
+        self.interval_s = interval_s
+        self._day_report = day_report
+        self._alerts = alerts
+        self.log = log
+        self.run_id = secrets.token_hex(8)
+        self.seq = 0
+        self.published = 0
+        self.dropped = 0
+        self._failures_in_a_row = 0
+        self._outbox: deque[tuple[bytes, bool]] = deque()
+        self._ready = asyncio.Event()
+        self._extensions = ModelDumper()
+        self._queues = ModelDumper()
+        self._rng = rng or random.Random()
+        self.latest_ttl_s = max(MIN_LATEST_TTL_S, round(12 * interval_s))
+
+    # --- the listener: called in the hub's poll loop, never raises ------------------------
+    def __call__(self, event: Snapshot | SourceFailure) -> None:
+        """Encode and queue one event."""
+        try:
+            message = self._encode(event)
+        except Exception as error:  # a bug here must not stop the hub's polling
+            self.log(f"feed: could not encode a message ({type(error).__name__})")
+            return
+        if len(self._outbox) >= OUTBOX:
+            self._outbox.popleft()
+            self.dropped += 1
+        self._outbox.append(message)
+        self._ready.set()
+
+    def _header(self) -> Header:
+        self.seq += 1
+        return Header(self.hub_name, self.run_id, self.seq, self.interval_s, self.clock.now())
+
+    def _encode(self, event: Snapshot | SourceFailure) -> tuple[bytes, bool]:
+        if isinstance(event, Snapshot):
+            self._failures_in_a_row = 0
+            data = encode_snapshot(
+                self._header(),
+                event,
+                day=self._day_report(self.clock.now()),
+                alerts=self._alerts(),
+                extensions=self._extensions,
+                queues=self._queues,
+            )
+            return data, True
+        self._failures_in_a_row += 1
+        data = encode_failure(
+            self._header(),
+            kind=event.kind,
+            message=event.message,
+            retry_in_s=event.retry_in_s,
+            failures=self._failures_in_a_row,
+        )
+        return data, False
+
+    # --- the sender -----------------------------------------------------------------------
+    async def run(self) -> None:
+        """Send queued messages until cancelled, reconnecting to Redis with backoff."""
+        from redis.exceptions import RedisError
+
+        failures = 0
+        client: Any = None
+        try:
+            while True:
+                if not self._outbox:
+                    self._ready.clear()
+                    await self._ready.wait()
+                    continue
+                if client is None:
+                    client = self.link.client(socket_connect_timeout=5, socket_timeout=10)
+                data, is_snapshot = self._outbox[0]
+                try:
+                    await self._send(client, data, is_snapshot)
+                except (RedisError, OSError) as error:
+                    failures += 1
+                    delay = retry_delay(failures, 1.0, self._rng)
+                    if failures == 1:
+                        self.log(
+                            f"feed: cannot publish to {self.link.redacted} "
+                            f"({_reason(error)}); retrying with backoff"
+                        )
+                    with contextlib.suppress(Exception):
+                        await client.aclose()
+                    client = None
+                    await asyncio.sleep(min(delay, max(1.0, self.interval_s)))
+                    continue
+                if self._outbox and self._outbox[0][0] is data:
+                    self._outbox.popleft()
+                self.published += 1
+                if failures:
+                    self.log(f"feed: publishing to {self.link.redacted} again")
+                    failures = 0
+        finally:
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    await client.aclose()
+
+    async def _send(self, client: Any, data: bytes, is_snapshot: bool) -> None:
+        async with client.pipeline(transaction=False) as pipe:
+            pipe.xadd(self.link.stream, {"m": data}, maxlen=STREAM_LENGTH, approximate=True)
+            if is_snapshot:
+                pipe.set(self.link.latest, data, ex=self.latest_ttl_s)
+            await pipe.execute()
+
+
+def _reason(error: BaseException) -> str:
+    """A short reason for a Redis failure: its class, and its text when it names no secret."""
+    text = str(error).splitlines()[0][:120] if str(error) else ""
+    # redis-py's messages name the host and port, never the password; keep them short.
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
