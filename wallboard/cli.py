@@ -60,8 +60,23 @@ _wall_option = click.option(
 )
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from wallboard.ui.launch import version_text
+
+        click.echo(version_text())
+        ctx.exit()
+
+
 @click.group(invoke_without_command=True)
-@click.version_option(package_name="wallboard")
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_show_version,
+    help="Show the versions and which fast paths run (and why), then exit.",
+)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """A live call-centre wallboard for the terminal (Voicenter Active Calls API)."""

@@ -1,4 +1,6 @@
-"""`LineStylesCache` draws exactly what Textual's own `StylesCache` draws, in every state."""
+"""The `styles-cache` fast path: `LineStylesCache` draws exactly what Textual's own
+`StylesCache` draws, in every state. (Skipped when the fast path is off: there is nothing of
+it to compare; the stock path is then what every other UI test sees.)"""
 
 from __future__ import annotations
 
@@ -11,11 +13,16 @@ from textual.strip import Strip
 from ui_support import THEMES, running
 
 from wallboard.core.agent_state import STYLE_KEYS
+from wallboard.ui import _textual_compat
+from wallboard.ui._textual_compat._styles_cache import LineStylesCache
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane
-from wallboard.ui.widgets.line_styles import LineStylesCache
 from wallboard.ui.widgets.line_view import LineView
 from wallboard.ui.widgets.queue_panel import QueuePanel
+
+pytestmark = pytest.mark.skipif(
+    not _textual_compat.fast_paths().is_on("styles-cache"), reason="styles-cache is off"
+)
 
 
 def both_ways(view: LineView) -> tuple[list[Strip], list[Strip]]:
@@ -120,7 +127,7 @@ async def test_the_padded_detail_pane_is_decorated_the_ordinary_way(board_app) -
         assert_same(pane, fast=False)  # padding: 0 1 is beyond the fast path
 
 
-def test_the_subclass_matches_this_textual_or_stands_aside() -> None:
-    from wallboard.ui.widgets import line_styles
+def test_the_subclass_matches_this_textual() -> None:
+    from wallboard.ui._textual_compat import _styles_cache
 
-    assert line_styles.supported()  # the pinned Textual: the fast path is in use
+    _styles_cache.check()  # a verified Textual: the shapes it overrides are as written

@@ -28,7 +28,7 @@ from wallboard.core.clock import Clock
 from wallboard.core.health import Health
 from wallboard.core.snapshot import Snapshot
 from wallboard.sources.poller import Poller, SnapshotSource
-from wallboard.ui import chops
+from wallboard.ui import _textual_compat
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.messages import PollFailed, SnapshotArrived
 from wallboard.ui.metrics import FrameMetrics
@@ -96,9 +96,9 @@ class WallboardApp(App[int]):
         options: BoardOptions | None = None,
     ) -> None:
         super().__init__()
-        # Textual 8 re-sends a line from its start up to each dirty region; send the region
-        # alone (a process-wide patch, guarded by version: see ui/chops.py).
-        chops.install()
+        # The fast paths decided on at start-up (ui/_textual_compat: private Textual code,
+        # used only on the versions it was verified against).
+        _textual_compat.install()
         self.source = source
         self.clock = clock
         self.options = options or BoardOptions()

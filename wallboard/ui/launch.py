@@ -9,6 +9,7 @@ from wallboard.config import Settings
 from wallboard.core.board import WaitThresholds
 from wallboard.core.clock import SystemClock
 from wallboard.sources.api_source import ApiSource, api_source_for
+from wallboard.ui._textual_compat import fast_paths
 from wallboard.ui.app import BoardOptions, WallboardApp
 
 DEMO_CODE = "demo-code-not-secret"
@@ -77,9 +78,32 @@ def demo_source(
     )
 
 
+def make_demo_app(
+    options: BoardOptions,
+    *,
+    agents: int = 40,
+    queues: int = 4,
+    seed: int = 1,
+    speed: float = 1.0,
+) -> WallboardApp:
+    """The board on the built-in simulator, in-process: what `wallboard demo` runs, and
+    what tests build when they want the demo."""
+    source = demo_source(agents=agents, queues=queues, seed=seed, speed=speed)
+    return WallboardApp(source, SystemClock(), options)
+
+
 def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, speed: float) -> int:
     """Run the board on the built-in simulator; returns the exit code."""
-    source = demo_source(agents=agents, queues=queues, seed=seed, speed=speed)
-    app = WallboardApp(source, SystemClock(), board_options(settings))
+    app = make_demo_app(
+        board_options(settings), agents=agents, queues=queues, seed=seed, speed=speed
+    )
     tune_garbage_collector()
     return app.run() or 0
+
+
+def version_text() -> str:
+    """What `wallboard --version` prints: the versions, and which fast paths run and why."""
+    from importlib.metadata import version
+
+    decided = fast_paths()
+    return f"wallboard {version('wallboard')}, Rich {version('rich')}\n{decided.describe()}"

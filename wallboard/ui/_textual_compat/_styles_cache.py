@@ -1,9 +1,9 @@
-"""Textual's line decorator (`StylesCache`) with a fast path for a line view's content lines.
+"""Fast path `styles-cache`: Textual's line decorator (`StylesCache`), faster for a line
+view's content lines.
 
 Textual wraps each line a widget draws in its border, padding, outline, tint and opacity,
-and does it again for every line that changes: about 45 µs a line for a bordered view. The
-grid and the queue panel change ~60 lines a second, so that is a large share of the board's
-CPU. For their content lines the wrapping is always the same left and right border cells,
+and does it again for every line that changes: about 45 µs a line for a bordered view. For
+a line view's content lines the wrapping is always the same left and right border cells,
 so `LineStylesCache` learns those two cells from a line Textual decorated and reuses them
 for as long as everything that shapes them (border, colours, sizes, effects) stays the
 same; that is checked once per render of the widget, not once per line.
@@ -11,13 +11,14 @@ Anything else — top and bottom borders, padding, outline, tint, opacity, hatch
 ordinary way. The app's truecolor filter, which rebuilds every changed line, is applied
 only to the lines it would change (ANSI colours, `dim`); our themes' lines it leaves
 alone. `tests/ui/test_line_styles.py` checks that both ways draw the same strips.
-`StylesCache` is private to Textual: `supported()` checks the signatures this subclass
-overrides, and line views keep Textual's own cache on any other version.
+
+Private Textual (`textual._styles_cache`, `textual._ansi_theme`, `Widget._styles_cache`):
+imported only by `wallboard.ui._textual_compat`, which calls `check()` and uses this only on
+the Textual versions listed there.
 """
 
 from __future__ import annotations
 
-import functools
 import inspect
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
@@ -55,16 +56,15 @@ _RENDER_LINE = (
 )  # fmt: skip
 
 
-@functools.cache
-def supported() -> bool:
-    """Whether this Textual's `StylesCache` has the methods this subclass overrides, as
-    written; if not, line views keep Textual's own (slower, never wrong)."""
-    try:
-        render = tuple(inspect.signature(StylesCache.render).parameters)
-        render_line = tuple(inspect.signature(StylesCache.render_line).parameters)
-    except (TypeError, ValueError):
-        return False
-    return render == _RENDER and render_line == _RENDER_LINE
+def check() -> None:
+    """Raise unless `StylesCache` has the methods this subclass overrides, as written."""
+    render = tuple(inspect.signature(StylesCache.render).parameters)
+    render_line = tuple(inspect.signature(StylesCache.render_line).parameters)
+    if render != _RENDER or render_line != _RENDER_LINE:
+        raise TypeError("StylesCache.render or render_line is not the one this was written for")
+    for name in ("render_widget", "set_dirty", "clear", "get_inner_outer"):
+        if not callable(getattr(StylesCache, name, None)):
+            raise TypeError(f"StylesCache has no {name}")
 
 
 class LineStylesCache(StylesCache):

@@ -1,0 +1,182 @@
+"""The one place the board uses Textual's and Rich's private API, each use behind a guard.
+
+The rest of the UI uses Textual's public API only, and works the same without anything here
+(the suite runs the UI tests a second time with `WALLBOARD_FAST_PATHS=off` and compares the
+same SVG snapshots). What is here:
+
+- **Fast paths**, worth their fragility by the figures in docs/PERFORMANCE.md ("Fast
+  paths"). Each runs only when the switch allows it, the installed Textual is one of the
+  versions it was verified against (`VERIFIED`), and its private names import and have the
+  shapes it was written for; otherwise Textual's stock code runs. Decided once, the first
+  time the app (or `wallboard --version`) asks, and shown by `wallboard --version`.
+  - `chops` (`_chops.py`): the compositor sends only the dirty cells of a line, not the
+    line from its widget's left edge up to them.
+  - `styles-cache` (`_styles_cache.py`): a line view's changed content lines get their
+    border cells without Textual's full decoration, and skip the truecolor filter where it
+    would change nothing.
+- **Hooks** that keep the line views in step with Textual's internals where no public API
+  exists; each does nothing when the private name it needs is not there (which is what
+  Textual's own line-API widgets do anyway):
+  - `forget_dirty_regions`: empties the per-widget set of dirty regions that Textual's own
+    `render_line` empties, and a line view's `render_line` replaces;
+  - `recheck_scrollbars`: Textual re-decides whether a view can scroll when its size
+    changes, not when its virtual size does.
+
+To delete a fast path: drop its module, its `VERIFIED` row and its branch in `_load`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+from textual.widget import Widget
+
+SWITCH = "WALLBOARD_FAST_PATHS"
+"""Environment switch: `off` (or `0`, `no`, `false`) runs Textual's stock code everywhere."""
+
+VERIFIED: dict[str, tuple[str, ...]] = {
+    # Each fast path runs only on these exact Textual versions: the ones whose private code
+    # it was read against and whose UI tests (its own comparisons with the stock path, and
+    # the SVG snapshots) passed with it on. Add a version only after doing both.
+    "chops": ("8.2.8",),
+    "styles-cache": ("8.2.8",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FastPath:
+    """One fast path: whether it runs, and why (or why not)."""
+
+    name: str
+    on: bool
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class FastPaths:
+    """What was decided at start-up for every fast path."""
+
+    textual_version: str
+    paths: tuple[FastPath, ...]
+
+    def is_on(self, name: str) -> bool:
+        """Whether fast path `name` runs."""
+        return any(path.name == name and path.on for path in self.paths)
+
+    def describe(self) -> str:
+        """A few lines for `wallboard --version` and the log: on/off, and why."""
+        on = [path for path in self.paths if path.on]
+        summary = "on" if len(on) == len(self.paths) else "off" if not on else "partly on"
+        lines = [f"fast paths: {summary} (Textual {self.textual_version})"]
+        lines += [f"  {path.name}: {'on' if path.on else 'off'}, {path.why}" for path in self.paths]
+        return "\n".join(lines)
+
+
+def textual_version() -> str:
+    """The installed Textual's version, as its package metadata says."""
+    try:
+        return metadata.version("textual")
+    except metadata.PackageNotFoundError:  # run from a source tree: ask the module
+        import textual
+
+        return str(getattr(textual, "__version__", "unknown"))
+
+
+# Name → what the fast path provides once its private names have been checked.
+_loaded: dict[str, Any] = {}
+
+
+def _load(name: str) -> Any:
+    """Import fast path `name`'s module and check the private shapes it relies on; raises
+    (anything) when they are not there or not as written."""
+    if name == "chops":
+        from wallboard.ui._textual_compat import _chops
+
+        _chops.check()
+        return _chops
+    if name == "styles-cache":
+        from wallboard.ui._textual_compat import _styles_cache
+
+        _styles_cache.check()
+        return _styles_cache
+    raise KeyError(name)
+
+
+def _decide(name: str, switch: str, version: str) -> FastPath:
+    if switch in ("off", "0", "no", "false"):
+        return FastPath(name, False, f"{SWITCH}={switch}")
+    verified = VERIFIED[name]
+    if version not in verified:
+        return FastPath(name, False, f"not verified on Textual {version} ({', '.join(verified)})")
+    try:
+        _loaded[name] = _load(name)
+    except Exception as error:  # any failure at all means Textual's own code runs
+        return FastPath(name, False, f"Textual's private code differs ({error!r})")
+    return FastPath(name, True, f"verified on Textual {version}")
+
+
+@functools.cache
+def fast_paths() -> FastPaths:
+    """Decide, once per process, which fast paths run (see the module's docstring)."""
+    switch = os.environ.get(SWITCH, "").strip().lower()
+    version = textual_version()
+    return FastPaths(version, tuple(_decide(name, switch, version) for name in VERIFIED))
+
+
+def redecide() -> FastPaths:
+    """Forget the decision and take it again from the environment (for tests)."""
+    fast_paths.cache_clear()
+    _loaded.clear()
+    uninstall()
+    return fast_paths()
+
+
+def install() -> FastPaths:
+    """Put the process-wide fast paths that were decided on in place (idempotent)."""
+    decided = fast_paths()
+    if decided.is_on("chops"):
+        _loaded["chops"].install()
+    return decided
+
+
+def uninstall() -> None:
+    """Put Textual's own code back everywhere (tests compare the two)."""
+    import sys
+
+    chops = sys.modules.get("wallboard.ui._textual_compat._chops")
+    if chops is not None:
+        chops.uninstall()
+
+
+def use_fast_styles_cache(widget: Widget) -> bool:
+    """Give a line view the `styles-cache` fast path's decorator, when it runs; returns
+    whether it does."""
+    if not fast_paths().is_on("styles-cache"):
+        return False
+    module = _loaded["styles-cache"]
+    if not isinstance(getattr(widget, "_styles_cache", None), module.StylesCache):
+        return False  # the widget does not hold the `StylesCache` the subclass extends
+    widget._styles_cache = module.LineStylesCache()
+    return True
+
+
+def forget_dirty_regions(widget: Widget) -> None:
+    """Empty the set of regions `widget.refresh(*regions)` marked dirty, as Textual's own
+    `Widget.render_line` does as it renders; a line view's own `render_line` must, or every
+    distinct region ever refreshed stays in the set (docs/RELIABILITY.md, bug 5)."""
+    regions = getattr(widget, "_dirty_regions", None)
+    if isinstance(regions, set) and regions:
+        regions.clear()
+
+
+def recheck_scrollbars(widget: Widget) -> None:
+    """Make Textual re-decide whether `widget` can scroll after its virtual size changed
+    (Textual 8 does so only when the widget's own size changes)."""
+    refresh: Callable[[], None] | None = getattr(widget, "_refresh_scrollbars", None)
+    if callable(refresh):
+        refresh()
