@@ -104,7 +104,7 @@ async def test_colours_the_truecolor_pass_changes_still_go_through_it(board_app)
     async with running(app, size=(150, 40)) as pilot:
         grid = app.query_one(AgentGrid)
         # A palette of ANSI colours and dim: the terminal's own palette would show them.
-        grid.set_styles({key: Style(color="red", dim=True) for key in STYLE_KEYS}, Style())
+        grid.set_board_styles({key: Style(color="red", dim=True) for key in STYLE_KEYS}, Style())
         await pilot.pause()
         raw = grid.render_line(0)  # the first tile row, before decoration and filters
         assert any(seg.style is not None and seg.style.dim for seg in raw)

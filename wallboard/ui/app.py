@@ -202,7 +202,7 @@ class WallboardApp(App[int]):
         self._rearrange()
         self.query_one(QueuePanel).set_queues(self.board.queues)
         self._refresh_detail_target()
-        self.tick(advance=False)
+        self.redraw_timers()
         self.call_after_refresh(
             self.metrics.screen_updated,
             snapshot.received_perf,
@@ -218,7 +218,7 @@ class WallboardApp(App[int]):
         """A poll failed: keep the picture, say why, and when the next try comes."""
         now = self.clock.now()
         self.health = self.health.failed(kind, text, now + retry_in_s)
-        self.tick(advance=False)
+        self.redraw_timers()
 
     def _rearrange(self) -> None:
         agents = arrange(
@@ -296,8 +296,17 @@ class WallboardApp(App[int]):
         shift = to_tick - POLL_LEAD_S
         return shift - 1.0 if shift > 0.5 else shift
 
-    def tick(self, advance: bool = True) -> None:
-        """Redraw every timer for the current time; once a second, and after new data."""
+    def tick(self) -> None:
+        """The 1 Hz tick (the interval timer's, or a test's by hand): a second passed, and
+        every timer on screen moves with it. The only thing called a tick."""
+        self._draw_time(advance=True)
+
+    def redraw_timers(self) -> None:
+        """Redraw every timer and figure for the time they read now, without stepping the
+        ticks' 1 s grid: after new data, a failed poll or a change of mode."""
+        self._draw_time(advance=False)
+
+    def _draw_time(self, advance: bool) -> None:
         try:
             grid = self.query_one(AgentGrid)
             queues = self.query_one(QueuePanel)
@@ -307,8 +316,8 @@ class WallboardApp(App[int]):
         if advance:
             self._ticks += 1
         shown = self._timer_time(now, advance)
-        grid.tick(shown)
-        queues.tick(shown)
+        grid.show_time(shown)
+        queues.show_time(shown)
         totals = self.query_one(TotalsBar)
         level = self.board.wait_level(self.board.totals.oldest_join_utc, shown)
         totals.show(
@@ -350,8 +359,8 @@ class WallboardApp(App[int]):
             return
         styles = board_styles(board_theme, self.current_theme)
         self._wait_styles = styles.waits
-        self.query_one(AgentGrid).set_styles(styles.states, styles.base)
-        self.query_one(QueuePanel).set_styles(styles.waits, styles.base)
+        self.query_one(AgentGrid).set_board_styles(styles.states, styles.base)
+        self.query_one(QueuePanel).set_board_styles(styles.waits, styles.base)
 
     # --- keys -----------------------------------------------------------------------------
     def action_quit_board(self) -> None:
@@ -437,7 +446,7 @@ class WallboardApp(App[int]):
         self._wall_page = 0
         if not wall:
             grid.show_page(0)
-        self.tick(advance=False)  # the big figures are only kept up to date in wall mode
+        self.redraw_timers()  # the big figures are only kept up to date in wall mode
 
     # --- details --------------------------------------------------------------------------
     @on(AgentGrid.AgentChosen)

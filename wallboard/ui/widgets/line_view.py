@@ -223,8 +223,8 @@ class LineView(ScrollView, can_focus=True):
         """Set the time timers read without redrawing: the caller redraws right after."""
         self.now = now
 
-    def tick(self, now: float) -> None:
-        """The clock moved: redraw the spans whose timers now read differently."""
+    def show_time(self, now: float) -> None:
+        """Set the time timers read, and redraw the spans that now read differently."""
         if now == self.now:
             # Every change of data already went through `refresh_changed`; only time is
             # left, and it did not move (the app redraws after new data at the same time).
