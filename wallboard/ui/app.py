@@ -169,7 +169,10 @@ class WallboardApp(App[int]):
             self.source,
             self.clock,
             interval_s=self.options.interval_s,
-            on_snapshot=lambda snap: self.post_message(SnapshotArrived(snap)),
+            on_snapshot=lambda snap: self.post_message(
+                # Read right after the fetch that made `snap`, in the poller's task.
+                SnapshotArrived(snap, getattr(self.source, "received_perf", 0.0))
+            ),
             on_failure=lambda error, delay: self.post_message(PollFailed(error, delay)),
             rng=random.Random(),
             align=self._poll_phase_shift if self._aligns_polls() else None,
@@ -179,6 +182,13 @@ class WallboardApp(App[int]):
     @on(SnapshotArrived)
     def _snapshot_arrived(self, message: SnapshotArrived) -> None:
         self.show_snapshot(message.snapshot)
+        if self.board.snapshot is message.snapshot:  # taken (not refused as a bug)
+            self.call_after_refresh(
+                self.metrics.screen_updated,
+                message.received_perf,
+                len(self.board.agents),
+                self.board.totals.waiting,
+            )
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Take a new snapshot: feed the board, then redraw what changed."""
@@ -203,12 +213,6 @@ class WallboardApp(App[int]):
         self.query_one(QueuePanel).set_queues(self.board.queues)
         self._refresh_detail_target()
         self.redraw_timers()
-        self.call_after_refresh(
-            self.metrics.screen_updated,
-            snapshot.received_perf,
-            len(self.board.agents),
-            self.board.totals.waiting,
-        )
 
     @on(PollFailed)
     def _poll_failed(self, message: PollFailed) -> None:
