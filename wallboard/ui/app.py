@@ -22,6 +22,7 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Input
 
+from wallboard.api.errors import PollError
 from wallboard.core.agent_order import SortOrder, arrange
 from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
 from wallboard.core.clock import Clock
@@ -158,22 +159,27 @@ class WallboardApp(App[int]):
         if self.options.ticks:
             self.set_interval(1.0, self.tick)
         if self.options.poll:
-            self.run_worker(self._poll_forever, exclusive=True, group="poll", name="poller")
+            self.run_worker(self._poll_forever(), exclusive=True, group="poll", name="poller")
         if self.is_headless is False and sys.__stdin__ is not None:
             watch_terminal(asyncio.get_running_loop(), lambda: self.exit(0))
         self.tick()
 
     # --- data in --------------------------------------------------------------------------
     async def _poll_forever(self) -> None:
+        def arrived(snapshot: Snapshot) -> None:
+            # Read right after the fetch that made `snapshot`, in the poller's task.
+            received = getattr(self.source, "received_perf", 0.0)
+            self.post_message(SnapshotArrived(snapshot, received))
+
+        def failed(error: PollError, retry_in_s: float) -> None:
+            self.post_message(PollFailed(error, retry_in_s))
+
         self._poller = Poller(
             self.source,
             self.clock,
             interval_s=self.options.interval_s,
-            on_snapshot=lambda snap: self.post_message(
-                # Read right after the fetch that made `snap`, in the poller's task.
-                SnapshotArrived(snap, getattr(self.source, "received_perf", 0.0))
-            ),
-            on_failure=lambda error, delay: self.post_message(PollFailed(error, delay)),
+            on_snapshot=arrived,
+            on_failure=failed,
             rng=random.Random(),
             align=self._poll_phase_shift if self._aligns_polls() else None,
         )
