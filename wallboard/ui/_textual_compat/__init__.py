@@ -14,13 +14,10 @@ same SVG snapshots). What is here:
   - `styles-cache` (`_styles_cache.py`): a line view's changed content lines get their
     border cells without Textual's full decoration, and skip the truecolor filter where it
     would change nothing.
-- **Hooks** that keep the line views in step with Textual's internals where no public API
-  exists; each does nothing when the private name it needs is not there (which is what
-  Textual's own line-API widgets do anyway):
-  - `forget_dirty_regions`: empties the per-widget set of dirty regions that Textual's own
-    `render_line` empties, and a line view's `render_line` replaces;
-  - `recheck_scrollbars`: Textual re-decides whether a view can scroll when its size
-    changes, not when its virtual size does.
+- **A hook**, `forget_dirty_regions`, where no public API exists: it empties the
+  per-widget set of dirty regions that Textual's own `render_line` empties and a line
+  view's `render_line` replaces. It does nothing when that set is not there (which is what
+  Textual's own line-API widgets do anyway).
 
 To delete a fast path: drop its module, its `VERIFIED` row and its branch in `_load`.
 """
@@ -29,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -172,11 +168,3 @@ def forget_dirty_regions(widget: Widget) -> None:
     regions = getattr(widget, "_dirty_regions", None)
     if isinstance(regions, set) and regions:
         regions.clear()
-
-
-def recheck_scrollbars(widget: Widget) -> None:
-    """Make Textual re-decide whether `widget` can scroll after its virtual size changed
-    (Textual 8 does so only when the widget's own size changes)."""
-    refresh: Callable[[], None] | None = getattr(widget, "_refresh_scrollbars", None)
-    if callable(refresh):
-        refresh()

@@ -156,10 +156,7 @@ class LineView(ScrollView, can_focus=True):
         height = viewport if lines <= viewport else -(-lines // HEIGHT_STEP) * HEIGHT_STEP
         size = Size(self.line_width, height)
         if size != self.virtual_size:
-            self.virtual_size = size
-            # Textual re-decides whether the view scrolls only when the widget's own size
-            # changes; a new virtual size alone would leave that stale (Textual 8.2).
-            compat.recheck_scrollbars(self)
+            self.virtual_size = size  # Textual re-decides from it whether the view scrolls
             self._place_thumb()
         self.refresh_changed()
 
