@@ -12,15 +12,12 @@ from pathlib import Path
 
 import pytest
 from textual._compositor import ChopsUpdate
-from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.scroll_view import ScrollView
 from ui_support import running
 
 from wallboard.ui import _textual_compat
 from wallboard.ui._textual_compat import SWITCH, VERIFIED, _chops
-from wallboard.ui.widgets.agent_grid import AgentGrid
-from wallboard.ui.widgets.queue_panel import QueuePanel
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "wallboard" / "ui"
@@ -84,8 +81,6 @@ def test_the_switch_turns_every_fast_path_off_in_the_running_board(
     async def look() -> None:
         app = board_app()
         async with running(app):
-            for view in (app.query_one(AgentGrid), app.query_one(QueuePanel)):
-                assert type(view._styles_cache) is StylesCache
             assert ChopsUpdate.render_segments is _chops._stock_render_segments
 
     import asyncio
@@ -117,7 +112,6 @@ def test_private_code_of_another_shape_runs_the_stock_path(
     monkeypatch.setattr(ChopsUpdate, "__init__", changed)
     decided = _textual_compat.redecide()
     assert not decided.is_on("chops")
-    assert decided.is_on("styles-cache")  # each path is decided on its own
     assert "chops: off, Textual's private code differs (TypeError" in decided.describe()
 
 

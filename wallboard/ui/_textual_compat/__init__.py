@@ -11,9 +11,6 @@ same SVG snapshots). What is here:
   time the app (or `wallboard --version`) asks, and shown by `wallboard --version`.
   - `chops` (`_chops.py`): the compositor sends only the dirty cells of a line, not the
     line from its widget's left edge up to them.
-  - `styles-cache` (`_styles_cache.py`): a line view's changed content lines get their
-    border cells without Textual's full decoration, and skip the truecolor filter where it
-    would change nothing.
 - **A hook**, `forget_dirty_regions`, where no public API exists: it empties the
   per-widget set of dirty regions that Textual's own `render_line` empties and a line
   view's `render_line` replaces. It does nothing when that set is not there (which is what
@@ -40,7 +37,6 @@ VERIFIED: dict[str, tuple[str, ...]] = {
     # it was read against and whose UI tests (its own comparisons with the stock path, and
     # the SVG snapshots) passed with it on. Add a version only after doing both.
     "chops": ("8.2.8",),
-    "styles-cache": ("8.2.8",),
 }
 
 
@@ -95,11 +91,6 @@ def _load(name: str) -> Any:
 
         _chops.check()
         return _chops
-    if name == "styles-cache":
-        from wallboard.ui._textual_compat import _styles_cache
-
-        _styles_cache.check()
-        return _styles_cache
     raise KeyError(name)
 
 
@@ -147,18 +138,6 @@ def uninstall() -> None:
     chops = sys.modules.get("wallboard.ui._textual_compat._chops")
     if chops is not None:
         chops.uninstall()
-
-
-def use_fast_styles_cache(widget: Widget) -> bool:
-    """Give a line view the `styles-cache` fast path's decorator, when it runs; returns
-    whether it does."""
-    if not fast_paths().is_on("styles-cache"):
-        return False
-    module = _loaded["styles-cache"]
-    if not isinstance(getattr(widget, "_styles_cache", None), module.StylesCache):
-        return False  # the widget does not hold the `StylesCache` the subclass extends
-    widget._styles_cache = module.LineStylesCache()
-    return True
 
 
 def forget_dirty_regions(widget: Widget) -> None:

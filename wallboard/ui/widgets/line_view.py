@@ -82,7 +82,6 @@ class LineView(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        compat.use_fast_styles_cache(self)  # decorates changed lines cheaply, where it runs
         self.now = 0.0
         # Line index → (epoch, width, spans drawn, bar cell drawn, strip): what is on screen.
         self._cache: dict[int, tuple[int, int, tuple[Span, ...], Segment, Strip]] = {}
