@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -133,8 +134,6 @@ def install() -> FastPaths:
 
 def uninstall() -> None:
     """Put Textual's own code back everywhere (tests compare the two)."""
-    import sys
-
     chops = sys.modules.get("wallboard.ui._textual_compat._chops")
     if chops is not None:
         chops.uninstall()
