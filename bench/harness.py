@@ -1,4 +1,5 @@
-"""Processes under test: the load server, and the board in a pseudo-terminal we record.
+"""Processes under test: the simulator serving the load, and the board in a pseudo-terminal
+we record.
 
 The board runs as its own process with a pty as stdin, stdout and stderr (Textual writes to
 stderr), sized with TIOCSWINSZ. A thread reads the master side and keeps every chunk with
@@ -98,24 +99,22 @@ def _env(extra: dict[str, str] | None) -> dict[str, str]:
 
 
 @dataclass
-class LoadServer:
-    """`bench/load_server.py` in its own process."""
+class SimServer:
+    """The load: the project's simulator, `bench/sim_server.py`, in its own process."""
 
     extensions: int
-    waiting: int
     queues: int
     seed: int = 1
     log_path: Path | None = None
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> LoadServer:
+    def start(self) -> SimServer:
         self.port = self.port or free_port()
         args = [
-            sys.executable, "-m", "bench.load_server",
+            sys.executable, "-m", "bench.sim_server",
             "--port", str(self.port),
-            "--extensions", str(self.extensions),
-            "--waiting", str(self.waiting),
+            "--agents", str(self.extensions),
             "--queues", str(self.queues),
             "--seed", str(self.seed),
         ]  # fmt: skip
@@ -144,7 +143,7 @@ class LoadServer:
                 self.process.kill()
                 self.process.wait()
 
-    def __enter__(self) -> LoadServer:
+    def __enter__(self) -> SimServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

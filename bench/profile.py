@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import LoadServer, board
+from bench.harness import SimServer, board
 
 
 def summarise(collapsed: Path, top: int = 25, focus: str | None = None) -> str:
@@ -62,7 +62,6 @@ def _short(frame: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--extensions", type=int, default=2000)
-    parser.add_argument("--waiting", type=int, default=300)
     parser.add_argument("--queues", type=int, default=40)
     parser.add_argument("--compact", action="store_true")
     parser.add_argument("--detail", action="store_true", help="open the detail pane (Enter)")
@@ -80,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="wallboard-profile-"))
     out = args.out or work / "board.collapsed"
     with (
-        LoadServer(args.extensions, args.waiting, args.queues) as server,
+        SimServer(args.extensions, args.queues) as server,
         board(server.base_url, compact=args.compact, metrics_path=work / "metrics.jsonl") as proc,
     ):
         if args.detail:

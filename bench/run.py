@@ -3,7 +3,8 @@
     python -m bench.run            # everything, about 10 minutes
     python -m bench.run --quick    # a fast smoke run of the harness (not the targets)
 
-Each scenario starts the load server (`bench/load_server.py`) in its own process, then
+Each scenario starts the project's simulator (`bench/sim_server.py`, the centre of
+`wallboard simulate` and `wallboard demo`) in its own process, then
 `wallboard run --base-url … --interval 2 [--compact]` in a 200x60 pseudo-terminal
 (TERM=xterm-256color, the code in VOICENTER_CODE), waits for the warm-up, and measures a
 steady-state window: CPU of the board process from /proc/PID/stat, resident memory from
@@ -34,8 +35,8 @@ from typing import Any
 from bench.floor import analyse, first_time
 from bench.harness import (
     REPO,
-    LoadServer,
     PtyProcess,
+    SimServer,
     board,
     cpu_seconds,
     memory_kib,
@@ -65,23 +66,22 @@ class Scenario:
 
     name: str
     extensions: int
-    waiting: int
     queues: int
     compact: bool = False
     detail: bool = False
 
 
 def scaled(extensions: int) -> Scenario:
-    """The scaling rows: callers and queues grow with the centre (300 in 40 at 2,000)."""
-    waiting = max(5, round(extensions * 0.15))
+    """The scaling rows: queues grow with the centre (40 at 2,000); how many callers wait
+    is the simulator's (recorded per run)."""
     queues = max(4, min(40, extensions // 50))
-    return Scenario(f"tiles-{extensions}", extensions, waiting, queues)
+    return Scenario(f"tiles-{extensions}", extensions, queues)
 
 
 MAIN = [
-    Scenario("tiles", 2000, 300, 40),
-    Scenario("compact", 2000, 300, 40, compact=True),
-    Scenario("detail", 2000, 300, 40, detail=True),
+    Scenario("tiles", 2000, 40),
+    Scenario("compact", 2000, 40, compact=True),
+    Scenario("detail", 2000, 40, detail=True),
 ]
 SCALING = [50, 500, 2000, 5000]
 
@@ -222,7 +222,7 @@ def run_scenario(
     work = Path(tempfile.mkdtemp(prefix=f"wallboard-bench-{scenario.name}-"))
     metrics_path = work / "metrics.jsonl"
     server_log = work / "server.jsonl"
-    server = LoadServer(scenario.extensions, scenario.waiting, scenario.queues, log_path=server_log)
+    server = SimServer(scenario.extensions, scenario.queues, log_path=server_log)
     with server:
         with board(
             server.base_url,
@@ -256,11 +256,13 @@ def run_scenario(
     screen = analyse(chunks, start, end, cols=COLS, rows=ROWS, ignore_rows=[HEALTH_ROW])
     rts = [m["response_to_screen_ms"] for m in metrics]
     external = _external_latency(server_log, chunks, start, end - 1.0, skew)
-    polls = sum(
-        1
+    answers = [
+        answer
         for line in server_log.read_text().splitlines()
-        if line and start <= json.loads(line)["t"] - skew < end and "extensions" in line
-    )
+        if line and start <= (answer := json.loads(line))["t"] - skew < end
+    ]
+    polls = sum(1 for answer in answers if answer["endpoint"] == "GetExtensionsCalls")
+    waiting = [answer["waiting"] for answer in answers if "waiting" in answer]
     text = "\n".join(screen.final_screen)
     figures = screen.summary()
     result: dict[str, Any] = {
@@ -268,7 +270,7 @@ def run_scenario(
         "layout": "compact" if scenario.compact else "tiles",
         "detail_open": scenario.detail,
         "extensions": scenario.extensions,
-        "waiting": scenario.waiting,
+        "waiting": round(statistics.median(waiting)) if waiting else None,
         "queues": scenario.queues,
         "window_s": round(end - start, 1),
         "cpu_percent": round(100 * (cpu1 - cpu0) / (end - start), 2),
@@ -450,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the children on the way out
 
     if args.quick:
-        scenarios = [Scenario("quick-tiles-500", 500, 75, 10)]
+        scenarios = [Scenario("quick-tiles-500", 500, 10)]
         warmup, window, demo_runs = 4.0, 5.0, 1
         demo_layouts = [False]
     else:
@@ -474,8 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for scenario in scenarios:
         print(
-            f"… {scenario.name}: {scenario.extensions} extensions, {scenario.waiting} waiting "
-            f"in {scenario.queues} queues, {warmup:g}s warm-up + {window:g}s",
+            f"… {scenario.name}: {scenario.extensions} extensions in {scenario.queues} queues, "
+            f"{warmup:g}s warm-up + {window:g}s",
             flush=True,
         )
         if not args.quick:
@@ -500,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         "window_s": window,
         "interval_s": 2.0,
         "terminal": {"cols": COLS, "rows": ROWS, "TERM": "xterm-256color"},
-        "load": "bench/load_server.py (separate process; exact mix, see its docstring)",
+        "load": "bench/sim_server.py: the project's simulator, seed 1 (separate process)",
         "targets": TARGETS,
         "scenarios": results,
         "scaling": [r["scenario"] for r in scaling_rows if r is not None],

@@ -2,13 +2,14 @@
 
     python -m bench.scrollbar_ab [--compact] [--blocks 20] [--frames 8]
 
-Runs the real app headless (`run_test`, 200×60) on the benchmark's centre of 2,000
-extensions, fed by hand and ticked by hand, and measures the main thread's CPU per tick
-frame. Blocks alternate between Textual's scroll bar widget in the grid and the queue panel
-at width 1 ("bar") and at width 0 ("no bar", as the board ships: the views draw their own
-scroll bar as the last cell of each line, see `wallboard/ui/widgets/line_view.py`), so the
-machine's noise falls on both; it prints the medians. This is the research behind that
-change (docs/PERFORMANCE.md); with "bar" the views show both scroll bars.
+Runs the real app headless (`run_test`, 200×60) on the benchmark's centre (the simulator's,
+2,000 extensions in 40 queues), fed by hand and ticked by hand, and measures the main
+thread's CPU per tick frame. Blocks alternate between Textual's scroll bar widget in the
+grid and the queue panel at width 1 ("bar") and at width 0 ("no bar", as the board ships:
+the views draw their own scroll bar as the last cell of each line, see
+`wallboard/ui/widgets/line_view.py`), so the machine's noise falls on both; it prints the
+medians. This is the research behind that change (docs/PERFORMANCE.md); with "bar" the
+views show both scroll bars.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from typing import Any
 import orjson
 from textual.screen import Screen
 
-from bench.load_server import Centre
 from wallboard.api.parse import ParseMemo, parse_queues
 from wallboard.api.pieces import PieceMemo, cut_answer, parse_extension_pieces
 from wallboard.core.clock import FakeClock
 from wallboard.core.server_clock import ServerClockEstimator
 from wallboard.core.snapshot import Snapshot, build_snapshot
+from wallboard.sim.centre import CallCentre
 from wallboard.ui.app import BoardOptions, WallboardApp
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.queue_panel import QueuePanel
@@ -47,18 +48,18 @@ class _Feed:
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
-        self.centre = Centre(extensions=2000, waiting=300, queues=40, now=clock.now())
+        self.centre = CallCentre(seed=1, agents=2000, queues=40, start=clock.now())
         self.pieces, self.queues = PieceMemo(), ParseMemo()
         self.estimator = ServerClockEstimator(0.0)
 
     def snapshot(self) -> Snapshot:
-        cut = cut_answer(self.centre.extensions_body(), "EXTENSIONS")
+        self.centre.advance_to(self.clock.now())
+        body = orjson.dumps({"ERR": 0, "EXTENSIONS": self.centre.extensions_payload()})
+        cut = cut_answer(body, "EXTENSIONS")
         assert cut is not None
         read = parse_extension_pieces(cut, self.pieces)
         assert read is not None
-        queues, _ = parse_queues(
-            orjson.loads(self.centre.queues_body(self.clock.now())), self.queues
-        )
+        queues, _ = parse_queues({"ERR": 0, "QUEUES": self.centre.queues_payload()}, self.queues)
         return build_snapshot(
             read[0],
             queues,
@@ -104,7 +105,7 @@ async def measure(compact: bool, blocks: int, frames: int) -> dict[str, list[flo
                     cpu = 0.0
                     for _ in range(frames):
                         clock.advance(1.0)
-                        feed.centre.step(clock.now())
+                        feed.centre.advance_to(clock.now())
                         app.tick()
                         spent.clear()
                         await pilot.pause()

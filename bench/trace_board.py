@@ -220,18 +220,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--extensions", type=int, default=2000)
-    parser.add_argument("--waiting", type=int, default=300)
     parser.add_argument("--queues", type=int, default=40)
     parser.add_argument("--compact", action="store_true")
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--pythonpath", help="a candidate copy of the package to trace")
     args = parser.parse_args(argv)
 
-    from bench.harness import BENCH_CODE, LoadServer, PtyProcess
+    from bench.harness import BENCH_CODE, PtyProcess, SimServer
 
     work = Path(tempfile.mkdtemp(prefix="wallboard-trace-"))
     trace = work / "trace.jsonl"
-    with LoadServer(args.extensions, args.waiting, args.queues) as server:
+    with SimServer(args.extensions, args.queues) as server:
         board_args = ["run", "--base-url", server.base_url, "--interval", "2"]
         if args.compact:
             board_args.append("--compact")

@@ -1,4 +1,5 @@
-"""The code stays lint-clean and typed: ruff on everything, mypy (strict) on api/ and core/."""
+"""The code stays lint-clean, formatted and typed: ruff check and ruff format (the pinned ruff)
+on everything, mypy --strict on the whole package."""
 
 from __future__ import annotations
 
@@ -29,8 +30,16 @@ def test_ruff_finds_nothing_to_fix() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_is_clean_on_the_headless_layers() -> None:
+def test_ruff_format_changes_nothing() -> None:
     result = subprocess.run(
-        [_tool("mypy")], cwd=ROOT, capture_output=True, text=True, timeout=240
+        [_tool("ruff"), "format", "--check", "wallboard", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_is_clean_on_the_whole_package() -> None:
+    result = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr

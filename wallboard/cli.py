@@ -100,8 +100,23 @@ _feed_option = click.option(
 )
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from wallboard.launch import version_text
+
+        click.echo(version_text())
+        ctx.exit()
+
+
 @click.group(invoke_without_command=True)
-@click.version_option(package_name="wallboard")
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_show_version,
+    help="Show the versions and which fast paths run (and why), then exit.",
+)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """A live call-centre wallboard for the terminal (Voicenter Active Calls API)."""
@@ -129,6 +144,7 @@ def main(ctx: click.Context) -> None:
 @click.pass_context
 def run(
     ctx: click.Context,
+    /,
     from_url: str | None,
     base_url: str | None,
     interval: float | None,
@@ -322,6 +338,7 @@ async def _one_snapshot(
 @click.pass_context
 def hub(
     ctx: click.Context,
+    /,
     base_url: str | None,
     interval: float | None,
     store: Path | None,
@@ -520,6 +537,7 @@ def _redis_link(ctx: click.Context, parameter: str, url: str) -> Any:
 @click.pass_context
 def serve(
     ctx: click.Context,
+    /,
     from_url: str,
     host: str,
     port: int,

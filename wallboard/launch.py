@@ -22,6 +22,8 @@ from wallboard.core.clock import SystemClock
 from wallboard.hub.alert_watch import AlertWatch
 from wallboard.hub.recorder import DayRecorder
 from wallboard.hub.setup import alert_watch, open_recorder
+
+__all__ = ["alert_watch", "board_options", "open_recorder", "run_demo_board", "run_live_board"]
 from wallboard.sources.api_source import ApiSource, api_source_for
 from wallboard.sources.polling import PollingSource
 from wallboard.ui.app import BoardOptions, WallboardApp
@@ -51,7 +53,7 @@ def board_options(settings: Settings) -> BoardOptions:
 def attach_alert_log(app: WallboardApp) -> None:
     """The alert command's problems appear on the board as notifications."""
     watch = app.alerts
-    if watch is not None and watch.command is not None:
+    if isinstance(watch, AlertWatch) and watch.command is not None:
         watch.command.log = lambda line: app.notify(line, title="Alerts", severity="warning")
 
 
@@ -115,22 +117,39 @@ def demo_source(
     )
 
 
-def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, speed: float) -> int:
-    """Run the board on the built-in simulator; returns the exit code."""
+def make_demo_app(
+    options: BoardOptions,
+    *,
+    agents: int = 40,
+    queues: int = 4,
+    seed: int = 1,
+    speed: float = 1.0,
+    recorder: DayRecorder | None = None,
+    alerts: AlertWatch | None = None,
+) -> WallboardApp:
+    """The board on the built-in simulator, in-process: what `wallboard demo` runs, and
+    what tests build when they want the demo."""
     clock = SystemClock()
     source = PollingSource(
         demo_source(agents=agents, queues=queues, seed=seed, speed=speed),
         clock,
-        interval_s=settings.interval_s,
+        interval_s=options.interval_s,
     )
+    return WallboardApp(source, clock, options, recorder=recorder, alerts=alerts)
+
+
+def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, speed: float) -> int:
+    """Run the board on the built-in simulator; returns the exit code."""
     # The demo's day is its own: a temporary store, unless one is named.
     with tempfile.TemporaryDirectory(prefix="wallboard-demo-") as scratch:
         store = settings.store if settings.store is not None else Path(scratch) / "demo.sqlite3"
         recorder = open_recorder(settings, store)
-        app = WallboardApp(
-            source,
-            clock,
+        app = make_demo_app(
             board_options(settings),
+            agents=agents,
+            queues=queues,
+            seed=seed,
+            speed=speed,
             recorder=recorder,
             alerts=alert_watch(settings, recorder),
         )
@@ -140,6 +159,16 @@ def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, s
             return app.run() or 0
         finally:
             recorder.close()
+
+
+def version_text() -> str:
+    """What `wallboard --version` prints: the versions, and which fast paths run and why."""
+    from importlib.metadata import version
+
+    from wallboard.ui._textual_compat import fast_paths
+
+    decided = fast_paths()
+    return f"wallboard {version('wallboard')}, Rich {version('rich')}\n{decided.describe()}"
 
 
 # --- many boards: the hub publishes, boards follow ------------------------------------------

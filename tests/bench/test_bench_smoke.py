@@ -15,8 +15,8 @@ if str(REPO) not in sys.path:
 pyte = pytest.importorskip("pyte")
 
 from bench import floor  # noqa: E402
-from bench.load_server import Centre  # noqa: E402
 from bench.run import main  # noqa: E402
+from bench.sim_server import AnswerLog  # noqa: E402
 
 
 def test_floor_of_one_changed_run() -> None:
@@ -43,18 +43,29 @@ def test_sgr_lengths() -> None:
     assert floor.transition_sgr(default, red_bold) == len("\x1b[31;1m")
 
 
-def test_load_server_keeps_the_mix_exact() -> None:
-    centre = Centre(extensions=200, waiting=30, queues=5, now=1000.0)
-    for second in range(1, 21):
-        centre.step(1000.0 + second)
-        mix = centre.mix()
-        assert mix["on_call"] == round(mix["logged_in"] * 0.6)
-        assert mix["waiting"] == 30
-    answer = json.loads(centre.extensions_body())
-    assert len(answer["EXTENSIONS"]) == 200
-    queues = json.loads(centre.queues_body(1020.0))["QUEUES"]
-    callers = [c for q in queues for c in q["Callers"]]
-    assert all(c["JoinTime"] + c["Duration"] == 1020 for c in callers)
+async def test_the_load_is_the_simulator_and_each_answer_is_logged() -> None:
+    import io
+
+    import httpx
+
+    from wallboard.api.client import ActiveCallsClient
+    from wallboard.sim.server import create_app
+
+    log = io.StringIO()
+    app = AnswerLog(create_app(code="bench", agents=50, queues=4), log)
+    client = ActiveCallsClient(
+        base_url="http://sim/comet/API", code="bench", transport=httpx.ASGITransport(app=app)
+    )
+    try:
+        answers = await client.fetch()
+    finally:
+        await client.aclose()
+    records = [json.loads(line) for line in log.getvalue().splitlines()]
+    assert sorted(r["endpoint"] for r in records) == ["GetExtensionsCalls", "GetQueuesCallers"]
+    assert all(r["bytes"] > 0 and r["t"] > 0 for r in records)
+    (queues,) = [r for r in records if r["endpoint"] == "GetQueuesCallers"]
+    assert queues["waiting"] == sum(len(q.callers) for q in answers.queues)
+    assert len(answers.extensions) == 50
 
 
 def test_quick_run_gives_sane_numbers(tmp_path: Path) -> None:

@@ -90,9 +90,7 @@ def test_shrinking_the_terminal_stacks_the_queues(pty_board) -> None:
     assert queues_row > agents_row, text
 
 
-def test_live_board_marks_stale_when_the_api_dies_and_recovers(
-    pty_board, simulator
-) -> None:
+def test_live_board_marks_stale_when_the_api_dies_and_recovers(pty_board, simulator) -> None:
     port = free_port()
     sim = simulator(port)
     board: PtyBoard = pty_board(

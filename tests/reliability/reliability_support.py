@@ -281,10 +281,9 @@ class ObservedApp(WallboardApp):
         at = self._failures_posted.popleft() if self._failures_posted else time.perf_counter()
         self.events.append(Event("failure", at, kind, text, retry_in_s, self.health.failures))
 
-    def tick(self, advance: bool = True) -> None:
-        super().tick(advance)
-        if advance:
-            self.tick_times.append(time.perf_counter())
+    def tick(self) -> None:
+        super().tick()
+        self.tick_times.append(time.perf_counter())
 
     # What a user reads ----------------------------------------------------------------
     def is_live(self) -> bool:

@@ -399,7 +399,7 @@ async def test_hostile_text_is_drawn_literally_and_stays_in_its_cell() -> None:
             for label, text in CORPUS.items():
                 await _show(app, pilot, centre_payloads(text))
                 app.detail_for = _hostile_target(app, text, opener is _open_agent)
-                app.tick(advance=False)
+                app.redraw_timers()
                 await pilot.pause()
                 shown = _rows(app)
                 where = opener.__name__

@@ -19,7 +19,7 @@ async def test_alerts_are_counted_on_the_health_line_and_listed_with_a(clock: Fa
     app = make_app(clock)
     app.alerts = watch()
     async with running(app, size=(160, 40)) as pilot:
-        app.tick(advance=False)
+        app.redraw_timers()
         await settle(pilot)
         active = app.alerts.book.active
         assert "queue:" in " ".join(active)

@@ -1,4 +1,5 @@
-"""The cropping `ChopsUpdate.render_segments` (ui/chops.py) draws what Textual's own does.
+"""The `chops` fast path (ui/_textual_compat): its `ChopsUpdate.render_segments` draws what
+Textual's own does.
 
 Each case paints an old frame, then a partial update whose dirty spans cover every cell
 that changed, into a VT emulator (pyte): the screen must equal the new frame drawn whole,
@@ -11,7 +12,7 @@ import io
 import itertools
 
 import pyte
-import textual
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -20,7 +21,8 @@ from rich.style import Style
 from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
-from wallboard.ui import chops
+from wallboard.ui import _textual_compat
+from wallboard.ui._textual_compat import _chops as chops
 
 WIDTH = 40
 HEIGHT = 4
@@ -120,12 +122,16 @@ def full_update(lines: list[dict[int, Strip]], ends: list[list[int]]) -> ChopsUp
     return ChopsUpdate(lines, [(y, 0, WIDTH) for y in range(HEIGHT)], ends)
 
 
-def test_applies_to_the_pinned_textual() -> None:
-    assert chops.supported()
-    assert not chops.supported("9.0.0")
-    assert chops.install()
-    assert ChopsUpdate.render_segments is chops.render_segments
-    assert textual.__version__.startswith(chops.SUPPORTED)
+def test_checks_and_installs_on_the_textual_it_was_verified_on() -> None:
+    if not _textual_compat.fast_paths().is_on("chops"):
+        pytest.skip(_textual_compat.fast_paths().describe())
+    chops.check()
+    _textual_compat.install()
+    try:
+        assert ChopsUpdate.render_segments is chops.render_segments
+    finally:
+        _textual_compat.uninstall()
+    assert ChopsUpdate.render_segments is chops._stock_render_segments
 
 
 @settings(max_examples=150, deadline=None)

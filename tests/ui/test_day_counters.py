@@ -53,7 +53,7 @@ async def test_a_store_another_process_writes_is_named_on_the_health_line(
     app.recorder = open_recorder(path)
     try:
         async with running(app, size=(200, 40)) as pilot:
-            app.tick(advance=False)
+            app.redraw_timers()
             await settle(pilot)
             text = screen_text(app)
             assert "is being written by another wallboard process" in text

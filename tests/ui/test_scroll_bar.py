@@ -120,6 +120,26 @@ async def test_more_lines_shrink_the_thumb_and_redraw_only_the_bar_cells_that_ch
         assert_drawn_as_new(grid)
 
 
+async def test_a_list_that_outgrows_the_view_scrolls_and_one_that_fits_again_does_not(
+    board_app: Callable[..., WallboardApp], clock: FakeClock
+) -> None:
+    # Textual re-decides whether a view scrolls from its new virtual size alone, with no
+    # resize (the board no longer nudges it through private code).
+    app = board_app(compact=True)
+    async with running(app, size=(120, 40)) as pilot:
+        grid = app.query_one(AgentGrid)
+        assert not grid.allow_vertical_scroll  # 16 agents: every line fits
+        app.show_snapshot(make_snapshot(clock, more_agents(120)))
+        await pilot.pause()
+        assert grid.allow_vertical_scroll and grid.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert grid.scroll_y == grid.max_scroll_y
+        app.show_snapshot(make_snapshot(clock))
+        await pilot.pause()
+        assert not grid.allow_vertical_scroll and grid.scroll_y == 0
+
+
 async def test_scrolling_a_line_with_the_thumb_in_place_redraws_the_bar_cells_that_moved(
     board_app: Callable[..., WallboardApp], clock: FakeClock
 ) -> None:

@@ -25,7 +25,6 @@ class Snapshot:
     skipped: tuple[SkippedItem, ...] = ()
     latency_s: float = 0.0
     source: str = ""
-    received_perf: float = 0.0  # perf_counter() when the answer arrived (for measurements)
 
     def to_utc(self, server_epoch: float) -> float:
         """Convert a server epoch to UTC epoch seconds."""
@@ -41,7 +40,6 @@ def build_snapshot(
     latency_s: float,
     estimator: ServerClockEstimator,
     source: str = "",
-    received_perf: float = 0.0,
 ) -> Snapshot:
     """Assemble a snapshot, estimating the server's clock offset from its own readings."""
     server_nows = [
@@ -70,5 +68,4 @@ def build_snapshot(
         skipped=tuple(skipped),
         latency_s=latency_s,
         source=source,
-        received_perf=received_perf,
     )

@@ -246,7 +246,6 @@ class Decoder:
             skipped=tuple(skipped[:MAX_SKIPPED]),
             latency_s=_number(document.get("latency_s"), "latency_s", low=0, high=3600),
             source=self.source,
-            received_perf=received_perf,
         )
         return SnapshotMessage(
             header,

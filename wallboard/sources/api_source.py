@@ -28,10 +28,14 @@ class ApiSource:
         self._estimator = ServerClockEstimator(clock_offset_s)
         self._extension = extension
         self._queue = queue
+        # perf_counter() when the last poll's answers arrived, before parsing: read by the
+        # app's response-to-screen measurement (not part of the snapshot, which is data).
+        self.received_perf = 0.0
 
     async def fetch(self) -> Snapshot:
         """One poll; raises `wallboard.api.errors.PollError` when it fails."""
         answers = await self.client.fetch(self._extension, self._queue)
+        self.received_perf = answers.received_perf
         return build_snapshot(
             answers.extensions,
             answers.queues,
@@ -40,7 +44,6 @@ class ApiSource:
             latency_s=answers.latency_s,
             estimator=self._estimator,
             source=self.name,
-            received_perf=answers.received_perf,
         )
 
     async def aclose(self) -> None:

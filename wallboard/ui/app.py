@@ -34,12 +34,13 @@ from wallboard.core.health import Health
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.text import plain
 from wallboard.sources.base import HubState, Source, SourceFailure
-from wallboard.ui import chops
+from wallboard.ui import _textual_compat
+from wallboard.ui._textual_compat import write_to_terminal
 from wallboard.ui.alert_list import AlertList
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.messages import HubStateArrived, PollFailed, SnapshotArrived
 from wallboard.ui.metrics import FrameMetrics
-from wallboard.ui.notify import desktop_sequence, write_to_terminal
+from wallboard.ui.notify import desktop_sequence
 from wallboard.ui.terminal import exit_on_signals, watch_terminal
 from wallboard.ui.themes import (
     DEFAULT_THEME,
@@ -97,7 +98,7 @@ class DayCounter(Protocol):
         """Why the day is not being counted or saved; None when all is well."""
         ...
 
-    def record(self, snapshot: Snapshot) -> None:
+    def record(self, snapshot: Snapshot) -> object:
         """Count one snapshot."""
         ...
 
@@ -169,9 +170,9 @@ class WallboardApp(App[int]):
         self.day_report: dict[str, Any] | None = None
         self.hub_alerts: tuple[dict[str, Any], ...] = ()
         self.hub: HubState | None = None
-        # Textual 8 re-sends a line from its start up to each dirty region; send the region
-        # alone (a process-wide patch, guarded by version: see ui/chops.py).
-        chops.install()
+        # The fast paths decided on at start-up (ui/_textual_compat: private Textual code,
+        # used only on the versions it was verified against).
+        _textual_compat.install()
         self.source = source
         self.clock = clock
         self.options = options or BoardOptions()
@@ -234,7 +235,7 @@ class WallboardApp(App[int]):
         if self.options.ticks:
             self._tick_timer = self.set_interval(1.0, self.tick)
         if self.options.poll:
-            self.run_worker(self._follow_source, exclusive=True, group="poll", name="source")
+            self.run_worker(self._follow_source(), exclusive=True, group="poll", name="source")
         if self.is_headless is False and sys.__stdin__ is not None:
             watch_terminal(asyncio.get_running_loop(), lambda: self.exit(0))
             exit_on_signals(asyncio.get_running_loop(), lambda code: self.exit(code))
@@ -247,7 +248,11 @@ class WallboardApp(App[int]):
     async def _follow_source(self) -> None:
         async for event in self.source.events():
             if isinstance(event, Snapshot):
-                self.post_message(SnapshotArrived(event))
+                # When the answers arrived (perf_counter), for the response-to-screen
+                # measurement only: read right after the fetch that made `event`.
+                fetcher = getattr(self.source, "fetcher", self.source)
+                received = getattr(fetcher, "received_perf", 0.0)
+                self.post_message(SnapshotArrived(event, received))
             elif isinstance(event, SourceFailure):
                 self.post_message(PollFailed(event))
             elif isinstance(event, HubState):
@@ -274,6 +279,13 @@ class WallboardApp(App[int]):
     @on(SnapshotArrived)
     def _snapshot_arrived(self, message: SnapshotArrived) -> None:
         self.show_snapshot(message.snapshot)
+        if self.board.snapshot is message.snapshot:  # taken (not refused as a bug)
+            self.call_after_refresh(
+                self.metrics.screen_updated,
+                message.received_perf,
+                len(self.board.agents),
+                self.board.totals.waiting,
+            )
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Take a new snapshot: feed the board, then redraw what changed."""
@@ -302,13 +314,7 @@ class WallboardApp(App[int]):
         self._rearrange()
         self.query_one(QueuePanel).set_queues(self.board.queues)
         self._refresh_detail_target()
-        self.tick(advance=False)
-        self.call_after_refresh(
-            self.metrics.screen_updated,
-            snapshot.received_perf,
-            len(self.board.agents),
-            self.board.totals.waiting,
-        )
+        self.redraw_timers()
 
     def _count_day(self, snapshot: Snapshot) -> None:
         if self.recorder is None:
@@ -376,7 +382,7 @@ class WallboardApp(App[int]):
         """A poll failed: keep the picture, say why, and when the next try comes."""
         now = self.clock.now()
         self.health = self.health.failed(kind, text, now + retry_in_s)
-        self.tick(advance=False)
+        self.redraw_timers()
 
     def _rearrange(self) -> None:
         agents = arrange(
@@ -471,8 +477,17 @@ class WallboardApp(App[int]):
         self._tick_timer = self.set_interval(1.0, self.tick)
         self.tick()
 
-    def tick(self, advance: bool = True) -> None:
-        """Redraw every timer for the current time; once a second, and after new data."""
+    def tick(self) -> None:
+        """The 1 Hz tick (the interval timer's, or a test's by hand): a second passed, and
+        every timer on screen moves with it. The only thing called a tick."""
+        self._draw_time(advance=True)
+
+    def redraw_timers(self) -> None:
+        """Redraw every timer and figure for the time they read now, without stepping the
+        ticks' 1 s grid: after new data, a failed poll or a change of mode."""
+        self._draw_time(advance=False)
+
+    def _draw_time(self, advance: bool) -> None:
         try:
             grid = self.query_one(AgentGrid)
             queues = self.query_one(QueuePanel)
@@ -482,8 +497,8 @@ class WallboardApp(App[int]):
         if advance:
             self._ticks += 1
         shown = self._timer_time(now, advance)
-        grid.tick(shown)
-        queues.tick(shown)
+        grid.show_time(shown)
+        queues.show_time(shown)
         totals = self.query_one(TotalsBar)
         level = self.board.wait_level(self.board.totals.oldest_join_utc, shown)
         totals.show(
@@ -535,8 +550,8 @@ class WallboardApp(App[int]):
             return
         styles = board_styles(board_theme, self.current_theme)
         self._wait_styles = styles.waits
-        self.query_one(AgentGrid).set_styles(styles.states, styles.base)
-        self.query_one(QueuePanel).set_styles(styles.waits, styles.base)
+        self.query_one(AgentGrid).set_board_styles(styles.states, styles.base)
+        self.query_one(QueuePanel).set_board_styles(styles.waits, styles.base)
 
     # --- keys -----------------------------------------------------------------------------
     def action_quit_board(self) -> None:
@@ -577,7 +592,7 @@ class WallboardApp(App[int]):
 
     def _acknowledge(self, key: str) -> None:
         if self.alerts is not None and self.alerts.acknowledge(key):
-            self.tick(advance=False)
+            self.redraw_timers()
 
     def action_mute(self) -> None:
         """Mute off-screen notifications for `mute_s`, or unmute them."""
@@ -594,7 +609,7 @@ class WallboardApp(App[int]):
             title="Alerts",
             timeout=4,
         )
-        self.tick(advance=False)
+        self.redraw_timers()
 
     def action_filter(self) -> None:
         """Open the filter box."""
@@ -664,7 +679,7 @@ class WallboardApp(App[int]):
         self._wall_page = 0
         if not wall:
             grid.show_page(0)
-        self.tick(advance=False)  # the big figures are only kept up to date in wall mode
+        self.redraw_timers()  # the big figures are only kept up to date in wall mode
 
     # --- details --------------------------------------------------------------------------
     @on(AgentGrid.AgentChosen)

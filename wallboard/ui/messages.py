@@ -11,9 +11,12 @@ from wallboard.sources.base import HubState, SourceFailure
 class SnapshotArrived(Message):
     """New data arrived."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, received_perf: float = 0.0) -> None:
         super().__init__()
         self.snapshot = snapshot
+        # perf_counter() when its answers arrived (0: unknown), for the response-to-screen
+        # measurement only.
+        self.received_perf = received_perf
 
     def can_replace(self, message: Message) -> bool:
         """An older snapshot still waiting in the queue is superseded by this one."""

@@ -10,7 +10,6 @@ plain: controls are removed (no byte of a caller's name can end the sequence ear
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from wallboard.core.text import plain
 
@@ -50,18 +49,3 @@ def desktop_sequence(kind: str, title: str, body: str, *, tmux: bool) -> str:
 
 def _field(text: str, limit: int) -> str:
     return plain(text, limit).replace(";", ",")
-
-
-def write_to_terminal(app: Any, sequence: str) -> bool:
-    """Send an escape sequence to the app's terminal, in order with its frames.
-
-    Textual has no public call for this; its own bell and clipboard write through the
-    driver, so this does too, guarded: without a driver (headless, or a Textual that
-    renamed it) nothing is sent and the caller's on-screen alert still shows.
-    """
-    driver = getattr(app, "_driver", None)
-    write = getattr(driver, "write", None)
-    if write is None:
-        return False
-    write(sequence)
-    return True

@@ -80,7 +80,7 @@ class AgentGrid(LineView):
         self.selected = min(self.selected, max(0, len(agents) - 1))
         self.relayout()
 
-    def set_styles(self, styles: dict[str, Style], base: Style) -> None:
+    def set_board_styles(self, styles: dict[str, Style], base: Style) -> None:
         """Use a theme's state styles."""
         self._styles = styles
         self._plain = base

@@ -25,7 +25,7 @@ from textual.geometry import Offset, Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from wallboard.ui.widgets import line_styles
+from wallboard.ui import _textual_compat as compat
 
 HEIGHT_STEP = 32
 BAR_WIDTH = 1  # the scroll bar's column, at the right of every line
@@ -82,8 +82,6 @@ class LineView(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        if line_styles.supported():
-            self._styles_cache = line_styles.LineStylesCache()  # decorates changed lines cheaply
         self.now = 0.0
         # Line index → (epoch, width, spans drawn, bar cell drawn, strip): what is on screen.
         self._cache: dict[int, tuple[int, int, tuple[Span, ...], Segment, Strip]] = {}
@@ -157,12 +155,7 @@ class LineView(ScrollView, can_focus=True):
         height = viewport if lines <= viewport else -(-lines // HEIGHT_STEP) * HEIGHT_STEP
         size = Size(self.line_width, height)
         if size != self.virtual_size:
-            self.virtual_size = size
-            # Textual re-decides whether the view scrolls only when the widget's own size
-            # changes; a new virtual size alone would leave that stale (Textual 8.2).
-            refresh_scrollbars = getattr(self, "_refresh_scrollbars", None)
-            if refresh_scrollbars is not None:
-                refresh_scrollbars()
+            self.virtual_size = size  # Textual re-decides from it whether the view scrolls
             self._place_thumb()
         self.refresh_changed()
 
@@ -201,8 +194,8 @@ class LineView(ScrollView, can_focus=True):
                 changed += 1
                 continue
             else:
-                # Refresh only the runs of cells that differ: with the chops patch
-                # (ui/chops.py) Textual then sends just those cells. Ticking text is patched
+                # Refresh only the runs of cells that differ: with the `chops` fast path
+                # (ui/_textual_compat) Textual then sends just those cells. Ticking text is patched
                 # into the drawn strip; anything else draws the line and compares it.
                 patched = patch_text_spans(old_strip, drawn, spans)
                 if patched is None:
@@ -226,8 +219,8 @@ class LineView(ScrollView, can_focus=True):
         """Set the time timers read without redrawing: the caller redraws right after."""
         self.now = now
 
-    def tick(self, now: float) -> None:
-        """The clock moved: redraw the spans whose timers now read differently."""
+    def show_time(self, now: float) -> None:
+        """Set the time timers read, and redraw the spans that now read differently."""
         if now == self.now:
             # Every change of data already went through `refresh_changed`; only time is
             # left, and it did not move (the app redraws after new data at the same time).
@@ -237,10 +230,9 @@ class LineView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Draw line `y` of the viewport, from the cache when nothing in it changed."""
-        if self._dirty_regions:
-            # Textual's own `render_line` empties this set as it renders; this one replaces
-            # it, so it must, or every distinct region ever refreshed would stay in it.
-            self._dirty_regions.clear()
+        # Textual's own `render_line` empties its set of dirty regions as it renders; this
+        # one replaces it, so it must, or every distinct region ever refreshed stays in it.
+        compat.forget_dirty_regions(self)
         index = y + int(self.scroll_y)
         strip = self._current.get(index)
         if strip is not None:

@@ -81,7 +81,7 @@ class QueuePanel(LineView):
         self.selected = min(self.selected, max(0, len(self._lines) - 1))
         self.relayout()
 
-    def set_styles(self, styles: dict[WaitLevel, Style], base: Style) -> None:
+    def set_board_styles(self, styles: dict[WaitLevel, Style], base: Style) -> None:
         """Use a theme's wait colours."""
         self._styles = styles
         self._plain = base

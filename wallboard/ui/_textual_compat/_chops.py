@@ -1,21 +1,21 @@
-"""Send only the dirty cells of a line: crop Textual's partial updates at the span start.
+"""Fast path `chops`: send only the dirty cells of a line.
 
 Textual 8's `ChopsUpdate.render_segments` writes a dirty span from the start of the chop
 (widget strip) it falls in, up to the span's end ("TODO: crop to x extents"), so refreshing
 a timer at the right of a line re-sends the whole line up to it, once per span. This
 replaces it with a version that starts at the span: cursor move, then only its cells.
 
-This patches a private Textual function, deliberately: it halves the bytes a ticking board
-sends over SSH (docs/PERFORMANCE.md). It is applied only to the Textual versions it was
-written and tested against (`SUPPORTED`); on any other the stock function stays, which
-is correct, only costlier. `tests/ui/test_chops.py` checks that both draw the same screen.
+Private Textual (`textual._compositor.ChopsUpdate`) and Rich (`Console._color_system`):
+imported only by `wallboard.ui._textual_compat`, which calls `check()` and installs this
+only on the Textual versions listed there. `tests/ui/test_chops.py` checks that both draw
+the same screen and that this never sends more.
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
-import textual
 from rich.cells import cell_len
 from rich.color import ColorSystem
 from textual._compositor import ChopsUpdate
@@ -76,25 +76,29 @@ def render_segments(self: ChopsUpdate, console: Any) -> str:
     return "".join(sequences)
 
 
-SUPPORTED = ("8.",)
-"""Textual version prefixes whose `ChopsUpdate` this was checked against (see the pin)."""
-
 _stock_render_segments = ChopsUpdate.render_segments
 
 
-def supported(version: str = textual.__version__) -> bool:
-    """Whether `version` of Textual has the `ChopsUpdate` this replacement was written for."""
-    return version.startswith(SUPPORTED) and all(
-        hasattr(ChopsUpdate, name) for name in ("render_segments", "__rich_console__")
-    )
+def check() -> None:
+    """Raise unless `ChopsUpdate` and `Console` have the shapes `render_segments` reads."""
+    import io
+
+    from rich.console import Console
+
+    params = tuple(inspect.signature(ChopsUpdate.__init__).parameters)
+    if params != ("self", "chops", "spans", "chop_ends"):
+        raise TypeError(f"ChopsUpdate.__init__{params} is not the one this was written for")
+    if tuple(inspect.signature(_stock_render_segments).parameters) != ("self", "console"):
+        raise TypeError("ChopsUpdate.render_segments is not the one this was written for")
+    if not hasattr(ChopsUpdate, "__rich_console__"):
+        raise TypeError("ChopsUpdate is no longer a renderable")
+    if not hasattr(Console(file=io.StringIO()), "_color_system"):
+        raise TypeError("rich's Console has no _color_system")
 
 
-def install() -> bool:
-    """Use the cropping `render_segments` (idempotent); returns whether it is in use."""
-    if not supported():
-        return False
+def install() -> None:
+    """Use the cropping `render_segments` (process-wide; idempotent)."""
     ChopsUpdate.render_segments = render_segments  # type: ignore[method-assign]
-    return True
 
 
 def uninstall() -> None:
