@@ -9,9 +9,8 @@ still followed. When the restart took longer than a gap, their fates are `unknow
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -143,6 +142,12 @@ class DayEngine:
             return {"day": self.calendar.day_of(now).isoformat(), "queues": [], "agents": []}
         return day_report(metrics, self.live, now, self.tracker)
 
+    def queue_report(self, now: float) -> dict[str, Any]:
+        """Only the queues' figures (`{"queues": [...]}`): what the alert rules read, without
+        copying every agent's counters as the full report does."""
+        metrics = self.metrics
+        return {"queues": queue_figures(metrics, self.live, now) if metrics is not None else []}
+
 
 def day_report(
     metrics: DayMetrics,
@@ -153,20 +158,19 @@ def day_report(
     """`day`, `queues` and `agents` of a day, with the tracker's open time added."""
     agents = metrics
     if tracker is not None and tracker.last_poll is not None:
+        # A copy to add the open time to: the counted figures stay as they are.
         agents = DayMetrics(metrics.day, metrics.thresholds)
-        agents.agents = {key: copy.copy(agent) for key, agent in metrics.agents.items()}
-        for key, agent in agents.agents.items():
-            agent.status_s = dict(agent.status_s)
-            agents.agents[key] = agent
+        agents.agents = {
+            key: replace(agent, status_s=dict(agent.status_s))
+            for key, agent in metrics.agents.items()
+        }
         for key, name in tracker.open_agents().items():
             agents.agent(key, name)
 
         def credit(key: str, name: str, category: str | int, seconds: float) -> None:
             agents.agent(key, name).credit(category, seconds)
 
-        upto = tracker.last_poll
-        # Only the current day's open time: segments that began before it are not its own.
-        tracker.credit_open_time(upto, credit)
+        tracker.credit_open_time(tracker.last_poll, credit)
     return {
         "day": metrics.day.isoformat(),
         "queues": queue_figures(metrics, live, now),

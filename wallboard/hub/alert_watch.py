@@ -59,7 +59,7 @@ class AlertWatch:
         if self.relayed:
             conditions = [*self._from_hub, *data_conditions(feed_facts(health, now), self.rules)]
         else:
-            day = recorder.report(now) if recorder is not None else None
+            day = recorder.queue_report(now) if recorder is not None else None
             missed = recorder.missed_in_a_row() if recorder is not None else {}
             conditions = find_conditions(
                 board, day, feed_facts(health, now), self.rules, now, missed

@@ -101,6 +101,10 @@ class DayRecorder:
         """The day's figures (as `stats --json` gives them), None when not counting."""
         return self.engine.report(now) if self.engine is not None else None
 
+    def queue_report(self, now: float) -> dict[str, Any] | None:
+        """Only the queues' figures, None when not counting (for the alert rules)."""
+        return self.engine.queue_report(now) if self.engine is not None else None
+
     def close(self, timeout_s: float = 5.0) -> bool:
         """Write what is pending and close the store; False if it did not finish in time."""
         writer, self._writer = self._writer, None

@@ -16,6 +16,7 @@ from typing import Any
 from wallboard.core.calendar import DayCalendar
 from wallboard.core.day_engine import day_report, live_from_tracker, metrics_from_rows
 from wallboard.core.day_metrics import ThresholdTable
+from wallboard.core.durations import format_duration
 from wallboard.core.health import STALE_INTERVALS
 from wallboard.core.outcomes import OutcomeTracker
 from wallboard.core.text import plain
@@ -102,11 +103,7 @@ def _stamp(utc: float) -> str:
 
 
 def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+    return "—" if seconds is None else format_duration(seconds)
 
 
 def _pct(value: float | None) -> str:
