@@ -29,8 +29,10 @@ from wallboard.core.agent_order import SortOrder, arrange
 from wallboard.core.alerts import AlertBook, AlertChanges
 from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
 from wallboard.core.clock import Clock
+from wallboard.core.day_figures import DayFigures
 from wallboard.core.durations import format_duration
 from wallboard.core.health import Health
+from wallboard.core.phone import mask_phone
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.text import plain
 from wallboard.sources.base import HubState, Source, SourceFailure
@@ -88,6 +90,8 @@ class BoardOptions:
     desktop: str | None = None  # "osc9", "osc777" or "osc99": desktop notifications
     tmux: bool = False  # wrap escape sequences in tmux's passthrough
     mute_s: float = 900.0  # how long `m` mutes off-screen notifications
+    # Caller numbers: "wall" masks them in wall mode, "always" everywhere, "never" nowhere.
+    mask_callers: str = "wall"
 
 
 class DayCounter(Protocol):
@@ -96,6 +100,10 @@ class DayCounter(Protocol):
     @property
     def problem(self) -> str | None:
         """Why the day is not being counted or saved; None when all is well."""
+        ...
+
+    def report(self, now: float) -> dict[str, Any] | None:
+        """The day's figures as `wallboard stats --json` gives them; None when not counting."""
         ...
 
     def record(self, snapshot: Snapshot) -> object:
@@ -168,6 +176,8 @@ class WallboardApp(App[int]):
         self.alerts = alerts
         # The day's figures and alerts as the hub sent them (None before any, or without).
         self.day_report: dict[str, Any] | None = None
+        # The day's figures as the panels read them (from `recorder` or the hub's report).
+        self.day_figures = DayFigures()
         self.hub_alerts: tuple[dict[str, Any], ...] = ()
         self.hub: HubState | None = None
         # The fast paths decided on at start-up (ui/_textual_compat: private Textual code,
@@ -267,6 +277,7 @@ class WallboardApp(App[int]):
         the day's figures and alerts (kept for the panels that show them)."""
         self.hub = state
         self.day_report = state.day
+        self.day_figures = DayFigures.from_report(state.day)
         self.hub_alerts = state.alerts
         if self.alerts is not None:
             self.alerts.relay(state.alerts)
@@ -321,8 +332,30 @@ class WallboardApp(App[int]):
             return
         try:
             self.recorder.record(snapshot)
+            self.day_figures = DayFigures.from_report(self.recorder.report(self.clock.now()))
         except Exception as error:  # counting must never take the live picture down
             self.log.error("the day's counters could not take a snapshot", error=repr(error))
+
+    # --- what the panels read besides the board ---------------------------------------------
+    def show_phone(self, phone: str) -> str:
+        """A caller's number as this screen may show it (masked per `mask_callers`)."""
+        mode = self.options.mask_callers
+        if mode == "always" or (mode == "wall" and self.wall):
+            return mask_phone(phone)
+        return phone
+
+    def alerted_subjects(self) -> dict[tuple[str, str], str]:
+        """Active alerts by subject: `("queue", "5001")` or `("agent", sip_id)` → the worst
+        level ("warn" or "alert"), for the panels to mark the queue row or agent tile."""
+        watch = self.alerts
+        if watch is None:
+            return {}
+        marked: dict[tuple[str, str], str] = {}
+        for alert in watch.book.active.values():
+            subject = (alert.subject_kind, alert.subject_id)
+            if marked.get(subject) != "alert":
+                marked[subject] = str(alert.level.value)
+        return marked
 
     def check_alerts(self, now: float) -> None:
         """Raise and clear alerts for `now`; notify off screen what is due."""

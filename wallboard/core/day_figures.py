@@ -1,0 +1,98 @@
+"""The day's figures as the panels read them: one queue's or one agent's row at a time.
+
+The day is counted in one place (`core.day_engine`, in-process or at a hub) and handed
+around as the report `wallboard stats --json` prints. Panels look rows up by queue ID or
+by agent username, and the totals add the queues up; `DayFigures` is that lookup, made
+once per report rather than by every panel on every draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class CentreDay:
+    """Today's figures over every queue: what the totals bar shows."""
+
+    answered: int = 0
+    abandoned: int = 0
+    answered_within_sl: int = 0
+
+    @property
+    def finished(self) -> int:
+        """Callers answered or abandoned (short abandons excluded, as per queue)."""
+        return self.answered + self.abandoned
+
+    @property
+    def service_level_pct(self) -> float | None:
+        """Share answered within each queue's threshold, of all finished; None before any."""
+        return 100.0 * self.answered_within_sl / self.finished if self.finished else None
+
+    @property
+    def abandon_pct(self) -> float | None:
+        """Share abandoned, of all finished; None before any."""
+        return 100.0 * self.abandoned / self.finished if self.finished else None
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    """A day report indexed for the panels (rows as `stats --json` gives them)."""
+
+    day: str = ""
+    queues: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    agents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    centre: CentreDay = field(default_factory=CentreDay)
+
+    @property
+    def known(self) -> bool:
+        """Whether there is a day report at all (not counting, or no hub report yet: no)."""
+        return bool(self.day)
+
+    def queue(self, queue_id: int) -> Mapping[str, Any] | None:
+        """The queue's row today, or None when it has none."""
+        return self.queues.get(queue_id)
+
+    def agent(self, username: str) -> Mapping[str, Any] | None:
+        """The agent's row today (by SIP username), or None when it has none."""
+        return self.agents.get(username)
+
+    @classmethod
+    def from_report(cls, report: Mapping[str, Any] | None) -> DayFigures:
+        """Index a day report; a missing or malformed one gives empty figures."""
+        if not isinstance(report, Mapping):
+            return cls()
+        queues: dict[int, Mapping[str, Any]] = {}
+        for row in _rows(report.get("queues")):
+            queue_id = row.get("id")
+            if isinstance(queue_id, int) and not isinstance(queue_id, bool):
+                queues[queue_id] = row
+        agents: dict[str, Mapping[str, Any]] = {}
+        for row in _rows(report.get("agents")):
+            username = row.get("username")
+            if isinstance(username, str):
+                agents[username] = row
+        centre = CentreDay(
+            answered=sum(_count(row, "answered") for row in queues.values()),
+            abandoned=sum(_count(row, "abandoned") for row in queues.values()),
+            answered_within_sl=sum(_count(row, "answered_within_sl") for row in queues.values()),
+        )
+        day = report.get("day")
+        return cls(
+            day=day if isinstance(day, str) else "", queues=queues, agents=agents, centre=centre
+        )
+
+
+def _rows(value: object) -> list[Mapping[str, Any]]:
+    if not isinstance(value, list):
+        return []
+    return [row for row in value if isinstance(row, Mapping)]
+
+
+def _count(row: Mapping[str, Any], name: str) -> int:
+    value = row.get(name)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return 0
