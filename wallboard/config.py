@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import os
+import re
 import stat
 import tomllib
 import typing
@@ -36,6 +37,7 @@ from pydantic_settings import (
 )
 
 from wallboard.api.client import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES
+from wallboard.core.agent_state import StatusName, StatusVocabulary, status_look
 from wallboard.core.alerts import AlertRules, QueueAlertRules
 from wallboard.core.calendar import DayCalendar, parse_day_start
 from wallboard.core.day_metrics import QueueThresholds, ThresholdTable
@@ -79,6 +81,27 @@ class StatusSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     alert_after_s: float | None = Field(default=None, gt=0)
+    # The centre's own vocabulary (README, "Status names"): a name for the code (renaming
+    # a built-in one or naming a code the built-in list lacks), the tile's short word
+    # (default: the name's first word) and a colour ("#rrggbb" or a colour name).
+    name: str | None = Field(default=None, min_length=1, max_length=40)
+    word: str | None = Field(default=None, min_length=1, max_length=5)
+    colour: str | None = None
+
+    @field_validator("colour")
+    @classmethod
+    def _a_colour(cls, value: str | None) -> str | None:
+        # The form only: the board parses the colour itself (this module draws nothing),
+        # and says on screen if a name is one it does not know.
+        if value is not None and not _COLOUR.fullmatch(value.strip()):
+            raise ValueError(
+                f"{_printable(value)!r} is not a colour (use \"#rrggbb\" or a name such as "
+                '"orange")'
+            )
+        return value.strip() if value is not None else None
+
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[a-zA-Z][a-zA-Z_ ]{0,29}")
 
 
 DesktopKind = Literal["auto", "osc9", "osc777", "osc99", "off"]
@@ -127,6 +150,12 @@ class Settings(BaseSettings):
     theme: str | None = None
     compact: bool = False
     wall: bool = False
+    # Caller numbers on screen (README, "Masking caller numbers"): "wall" masks them in
+    # wall mode, "always" on every screen and notification, "never" nowhere.
+    mask_callers: Literal["wall", "always", "never"] = "wall"
+    # Right-to-left names (README, "Hebrew and Arabic"): "terminal" leaves the order to the
+    # terminal, "reorder" lays them out on the board (for terminals that do not).
+    bidi: Literal["terminal", "reorder"] = "terminal"
     # The day's figures (see docs/METRICS.md).
     service_level_s: float = Field(default=20.0, ge=0, le=3600)
     short_abandon_s: float = Field(default=5.0, ge=0, le=600)
@@ -242,6 +271,18 @@ class Settings(BaseSettings):
             nobody_available=self.nobody_available_alert,
             stale_alert_s=self.stale_alert_s,
         )
+
+    def status_vocabulary(self) -> StatusVocabulary:
+        """The status names and colours of this centre: the built-in ones, renamed and
+        added to by `[statuses."N"]` tables that give a `name` or a `colour`."""
+        names = {}
+        for code, status in self.statuses.items():
+            if status.name is None and status.colour is None and status.word is None:
+                continue
+            number = int(code)
+            name = status.name or status_look(number).label
+            names[number] = StatusName(name, status.word, status.colour)
+        return StatusVocabulary(names)
 
     def store_path(self) -> Path:
         """The store file to use."""

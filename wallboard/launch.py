@@ -47,6 +47,8 @@ def board_options(settings: Settings) -> BoardOptions:
         desktop=choose_desktop(settings.alerts.desktop, os.environ),
         tmux=bool(os.environ.get("TMUX")),
         mute_s=settings.alerts.mute_s,
+        statuses=settings.status_vocabulary(),
+        mask_callers=settings.mask_callers,
     )
 
 
@@ -203,6 +205,7 @@ def run_hub_service(
         log=log,
         status_every_s=status_every_s,
         alerts=watch,
+        statuses=settings.status_vocabulary(),
     )
     # The day's figures, made once per snapshot for every listener that sends them on.
     day: dict[str, Any] = {"report": None}

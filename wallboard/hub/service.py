@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from wallboard.api.errors import PollError
+from wallboard.core.agent_state import StatusVocabulary
 from wallboard.core.alerts import AlertChanges
 from wallboard.core.board import Board
 from wallboard.core.clock import Clock
@@ -44,13 +45,14 @@ class Hub:
         log: Callable[[str], None],
         status_every_s: float = STATUS_EVERY_S,
         alerts: AlertWatch | None = None,
+        statuses: StatusVocabulary | None = None,
     ) -> None:
         self.source = source
         self.clock = clock
         self.recorder = recorder
         self.alerts = alerts
         # The live picture the alert rules read (agents' states and waits).
-        self.board = Board()
+        self.board = Board(statuses=statuses)
         self.health = Health(source=source.name, interval_s=interval_s, started_utc=clock.now())
         self.interval_s = interval_s
         self.log = log

@@ -21,11 +21,13 @@ from rich.style import Style
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.color import Color, ColorParseError
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Input
 
 from wallboard.core.agent_order import SortOrder, arrange
+from wallboard.core.agent_state import CUSTOM_FALLBACK_STYLE, StatusVocabulary
 from wallboard.core.alerts import AlertBook, AlertChanges
 from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
 from wallboard.core.clock import Clock
@@ -92,6 +94,8 @@ class BoardOptions:
     mute_s: float = 900.0  # how long `m` mutes off-screen notifications
     # Caller numbers: "wall" masks them in wall mode, "always" everywhere, "never" nowhere.
     mask_callers: str = "wall"
+    # The centre's own status names and colours (config `[statuses."N"]`).
+    statuses: StatusVocabulary = field(default_factory=StatusVocabulary)
 
 
 class DayCounter(Protocol):
@@ -186,7 +190,7 @@ class WallboardApp(App[int]):
         self.source = source
         self.clock = clock
         self.options = options or BoardOptions()
-        self.board = Board(self.options.thresholds)
+        self.board = Board(self.options.thresholds, self.options.statuses)
         self.health = Health(
             source=source.name,
             interval_s=self.options.interval_s,
@@ -582,9 +586,32 @@ class WallboardApp(App[int]):
         if board_theme is None:
             return
         styles = board_styles(board_theme, self.current_theme)
+        self._add_status_colours(styles.states)
         self._wait_styles = styles.waits
         self.query_one(AgentGrid).set_board_styles(styles.states, styles.base)
         self.query_one(QueuePanel).set_board_styles(styles.waits, styles.base)
+
+    def _add_status_colours(self, states: dict[str, Style]) -> None:
+        """The centre's own status colours over the theme's (config `[statuses."N"]`); a
+        code the built-in list lacks, without a colour of its own, takes "Other"'s."""
+        vocabulary = self.options.statuses
+        fallback = states.get(CUSTOM_FALLBACK_STYLE)
+        for style in vocabulary.custom_styles:
+            if fallback is not None:
+                states.setdefault(style, fallback)
+        for style, colour in vocabulary.colours.items():
+            try:
+                parsed = Color.parse(colour)
+            except ColorParseError:
+                problem = f"status colour {colour!r} is not one the board knows; theme colour used"
+                if problem not in self.theme_problems:
+                    self.theme_problems.append(problem)
+                continue
+            states[style] = Style(
+                color=parsed.get_contrast_text(1.0).rich_color,
+                bgcolor=parsed.rich_color,
+                bold=True,
+            )
 
     # --- keys -----------------------------------------------------------------------------
     def action_quit_board(self) -> None:
