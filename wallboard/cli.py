@@ -100,6 +100,43 @@ _feed_option = click.option(
 )
 
 
+_mask_option = click.option(
+    "--mask",
+    is_flag=True,
+    help="Mask caller numbers (all but their last 4 digits), as a masked board shows them.",
+)
+_mask_callers_option = click.option(
+    "--mask-callers",
+    type=click.Choice(["wall", "always", "never"]),
+    help="Caller numbers on screen: masked in wall mode (default), always, or never.",
+)
+_bidi_option = click.option(
+    "--bidi",
+    type=click.Choice(["terminal", "reorder"]),
+    help="Right-to-left names: leave them to the terminal (default), or reorder them here.",
+)
+
+
+_extension_option = click.option(
+    "--extension", help="Only this extension (SIP username): the API's own filter."
+)
+_queue_option = click.option("--queue", help="Only this queue (ID): the API's own filter.")
+
+
+def _filter(value: str | None) -> str | None:
+    """An `--extension`/`--queue` value as the API takes it (blank: no filter)."""
+    return value.strip() or None if value is not None else None
+
+
+def _masked(document: Any, mask: bool) -> Any:
+    """`document` with caller numbers masked when `--mask` was given."""
+    if not mask:
+        return document
+    from wallboard.core.phone import mask_document
+
+    return mask_document(document)
+
+
 def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
         from wallboard.launch import version_text
@@ -141,11 +178,19 @@ def main(ctx: click.Context) -> None:
     envvar="WALLBOARD_FROM",
     help="Follow a hub: redis://HOST[:PORT][/DB] or rediss://... (no polling, no code).",
 )
+@_extension_option
+@_queue_option
+@_mask_callers_option
+@_bidi_option
 @click.pass_context
 def run(
     ctx: click.Context,
     /,
     from_url: str | None,
+    extension: str | None,
+    queue: str | None,
+    mask_callers: str | None,
+    bidi: str | None,
     base_url: str | None,
     interval: float | None,
     theme: str | None,
@@ -160,7 +205,23 @@ def run(
     if from_url is not None:
         from wallboard.launch import run_following_board
 
-        settings = _settings(config, None, {"theme": theme, "compact": compact, "wall": wall})
+        if extension or queue:
+            _fail(
+                "--extension and --queue filter what a board polls; a board following a "
+                "hub (--from) polls nothing",
+                EXIT_USAGE,
+            )
+        settings = _settings(
+            config,
+            None,
+            {
+                "theme": theme,
+                "compact": compact,
+                "wall": wall,
+                "mask_callers": mask_callers,
+                "bidi": bidi,
+            },
+        )
         link = _redis_link(ctx, "from_url", from_url)  # a secret in argv is refused first
         _require_terminal()
         sys.exit(run_following_board(settings, link))
@@ -175,6 +236,8 @@ def run(
             "compact": compact,
             "wall": wall,
             "store": store,
+            "mask_callers": mask_callers,
+            "bidi": bidi,
         },
     )
     try:
@@ -183,7 +246,7 @@ def run(
         _fail(str(error), EXIT_USAGE)
     from wallboard.launch import run_live_board
 
-    sys.exit(run_live_board(settings, code))
+    sys.exit(run_live_board(settings, code, extension=_filter(extension), queue=_filter(queue)))
 
 
 @main.command()
@@ -197,7 +260,15 @@ def run(
 @_compact_option
 @_wall_option
 @_store_option
+@_extension_option
+@_queue_option
+@_mask_callers_option
+@_bidi_option
 def demo(
+    extension: str | None,
+    queue: str | None,
+    mask_callers: str | None,
+    bidi: str | None,
     agents: int,
     queues: int,
     seed: int,
@@ -222,21 +293,35 @@ def demo(
             "compact": compact,
             "wall": wall,
             "store": store,
+            "mask_callers": mask_callers,
+            "bidi": bidi,
         },
     )
     from wallboard.launch import run_demo_board
 
-    sys.exit(run_demo_board(settings, agents=agents, queues=queues, seed=seed, speed=speed))
+    sys.exit(
+        run_demo_board(
+            settings,
+            agents=agents,
+            queues=queues,
+            seed=seed,
+            speed=speed,
+            extension=_filter(extension),
+            queue=_filter(queue),
+        )
+    )
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @_base_url_option
-@click.option("--extension", help="Only this extension (SIP username).")
-@click.option("--queue", help="Only this queue (ID).")
+@_extension_option
+@_queue_option
 @_config_option
 @_code_file_option
+@_mask_option
 def snapshot(
+    mask: bool,
     as_json: bool,
     base_url: str | None,
     extension: str | None,
@@ -262,7 +347,7 @@ def snapshot(
     if as_json:
         from wallboard.core.export import snapshot_to_json
 
-        _print_json(snapshot_to_json(snap))
+        _print_json(_masked(snapshot_to_json(snap), mask))
     else:
         from wallboard.core.summary import summarise
 
@@ -410,7 +495,10 @@ def _host_of(url: str) -> str:
 @_store_option
 @click.option("--day", help="The business day, YYYY-MM-DD (default: the latest in the store).")
 @_config_option
-def stats(as_json: bool, store: Path | None, day: str | None, config: Path | None) -> None:
+@_mask_option
+def stats(
+    as_json: bool, store: Path | None, day: str | None, config: Path | None, mask: bool
+) -> None:
     """Print the day's figures per queue and per agent from the store."""
     from datetime import date
 
@@ -434,10 +522,11 @@ def stats(as_json: bool, store: Path | None, day: str | None, config: Path | Non
         _fail(str(error), EXIT_USAGE)
     for warning in result.warnings:
         click.echo(f"wallboard: {warning}", err=True)
+    document = _masked(result.document, mask)
     if as_json:
-        _print_json(result.document)
+        _print_json(document)
     else:
-        click.echo("\n".join(stats_table(result.document)))
+        click.echo("\n".join(stats_table(document)))
 
 
 @main.command()
@@ -532,6 +621,8 @@ def _redis_link(ctx: click.Context, parameter: str, url: str) -> Any:
 @click.option("--public-url", help="The URL browsers use, when not http://HOST:PORT.")
 @_theme_option
 @_wall_option
+@_mask_callers_option
+@_bidi_option
 @_redis_password_file_option
 @_feed_option
 @click.pass_context
@@ -546,13 +637,20 @@ def serve(
     public_url: str | None,
     theme: str | None,
     wall: bool | None,
+    mask_callers: str | None,
+    bidi: str | None,
     **_feed: Any,
 ) -> None:
     """Serve the board to browsers, each tab following the hub (textual-serve)."""
     from wallboard.web import ServeError, serve_board, web_password
 
     link = _redis_link(ctx, "from_url", from_url)
-    extra = (*(("--theme", theme) if theme else ()), *(("--wall",) if wall else ()))
+    extra = (
+        *(("--theme", theme) if theme else ()),
+        *(("--wall",) if wall else ()),
+        *(("--mask-callers", mask_callers) if mask_callers else ()),
+        *(("--bidi", bidi) if bidi else ()),
+    )
     try:
         serve_board(
             link,

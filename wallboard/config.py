@@ -14,6 +14,7 @@ import stat
 import tomllib
 import typing
 import zoneinfo
+from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -41,6 +42,7 @@ from wallboard.core.agent_state import StatusName, StatusVocabulary, status_look
 from wallboard.core.alerts import AlertRules, QueueAlertRules
 from wallboard.core.calendar import DayCalendar, parse_day_start
 from wallboard.core.day_metrics import QueueThresholds, ThresholdTable
+from wallboard.core.phone import mask_phone
 from wallboard.paths import config_dir
 
 _T = TypeVar("_T", float, float | None)
@@ -95,8 +97,7 @@ class StatusSettings(BaseModel):
         # and says on screen if a name is one it does not know.
         if value is not None and not _COLOUR.fullmatch(value.strip()):
             raise ValueError(
-                f"{_printable(value)!r} is not a colour (use \"#rrggbb\" or a name such as "
-                '"orange")'
+                f'{_printable(value)!r} is not a colour (use "#rrggbb" or a name such as "orange")'
             )
         return value.strip() if value is not None else None
 
@@ -272,6 +273,13 @@ class Settings(BaseSettings):
             stale_alert_s=self.stale_alert_s,
         )
 
+    def phone_off_screen(self) -> Callable[[str], str]:
+        """How caller numbers leave the board (the alert command, the hub's log): masked
+        when `mask_callers` is "always", or "wall" on a board started in wall mode."""
+        if self.mask_callers == "always" or (self.mask_callers == "wall" and self.wall):
+            return mask_phone
+        return _as_it_is
+
     def status_vocabulary(self) -> StatusVocabulary:
         """The status names and colours of this centre: the built-in ones, renamed and
         added to by `[statuses."N"]` tables that give a `name` or a `colour`."""
@@ -340,6 +348,10 @@ class Settings(BaseSettings):
                 f"{default_config_path()}, or pass --code-file PATH"
             )
         return self.code.get_secret_value().strip()
+
+
+def _as_it_is(phone: str) -> str:
+    return phone
 
 
 def _given(value: float | None, default: _T) -> float | _T:

@@ -75,12 +75,16 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(25_000, 20, 100)
 
 
-def run_live_board(settings: Settings, code: str) -> int:
-    """Run the board for the configured account; returns the exit code."""
+def run_live_board(
+    settings: Settings, code: str, *, extension: str | None = None, queue: str | None = None
+) -> int:
+    """Run the board for the configured account (or one extension's, one queue's: the
+    API's own filters); returns the exit code."""
     clock = SystemClock()
     recorder = open_recorder(settings)
+    source = api_source_for(settings, code, clock, extension=extension, queue=queue)
     app = WallboardApp(
-        PollingSource(api_source_for(settings, code, clock), clock, interval_s=settings.interval_s),
+        PollingSource(source, clock, interval_s=settings.interval_s),
         clock,
         board_options(settings),
         recorder=recorder,
@@ -92,7 +96,14 @@ def run_live_board(settings: Settings, code: str) -> int:
 
 
 def demo_source(
-    *, agents: int, queues: int, seed: int, speed: float, utc_offset_hours: float = 0.0
+    *,
+    agents: int,
+    queues: int,
+    seed: int,
+    speed: float,
+    utc_offset_hours: float = 0.0,
+    extension: str | None = None,
+    queue: str | None = None,
 ) -> ApiSource:
     """A source reading the simulator in-process (ASGI transport): no port, no network."""
     import httpx
@@ -116,6 +127,8 @@ def demo_source(
         client,
         SystemClock(),
         name=f"demo: simulated centre, {agents} agents, {queues} queues",
+        extension=extension,
+        queue=queue,
     )
 
 
@@ -128,19 +141,32 @@ def make_demo_app(
     speed: float = 1.0,
     recorder: DayRecorder | None = None,
     alerts: AlertWatch | None = None,
+    extension: str | None = None,
+    queue: str | None = None,
 ) -> WallboardApp:
     """The board on the built-in simulator, in-process: what `wallboard demo` runs, and
     what tests build when they want the demo."""
     clock = SystemClock()
     source = PollingSource(
-        demo_source(agents=agents, queues=queues, seed=seed, speed=speed),
+        demo_source(
+            agents=agents, queues=queues, seed=seed, speed=speed, extension=extension, queue=queue
+        ),
         clock,
         interval_s=options.interval_s,
     )
     return WallboardApp(source, clock, options, recorder=recorder, alerts=alerts)
 
 
-def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, speed: float) -> int:
+def run_demo_board(
+    settings: Settings,
+    *,
+    agents: int,
+    queues: int,
+    seed: int,
+    speed: float,
+    extension: str | None = None,
+    queue: str | None = None,
+) -> int:
     """Run the board on the built-in simulator; returns the exit code."""
     # The demo's day is its own: a temporary store, unless one is named.
     with tempfile.TemporaryDirectory(prefix="wallboard-demo-") as scratch:
@@ -154,6 +180,8 @@ def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, s
             speed=speed,
             recorder=recorder,
             alerts=alert_watch(settings, recorder),
+            extension=extension,
+            queue=queue,
         )
         attach_alert_log(app)
         tune_garbage_collector()
@@ -206,6 +234,7 @@ def run_hub_service(
         status_every_s=status_every_s,
         alerts=watch,
         statuses=settings.status_vocabulary(),
+        show_phone=settings.phone_off_screen(),
     )
     # The day's figures, made once per snapshot for every listener that sends them on.
     day: dict[str, Any] = {"report": None}

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Callable, Coroutine
+
 from rich.color import Color as RichColor
-from ui_support import make_app, running, view_lines
+from ui_support import (
+    FixedSource,
+    fixed_extensions,
+    fixed_queues,
+    make_app,
+    running,
+    view_lines,
+)
 
 from wallboard.core.agent_state import StatusName, StatusVocabulary
+from wallboard.core.alerts import AlertBook, AlertRules
 from wallboard.core.clock import FakeClock
+from wallboard.core.events import alert_events
+from wallboard.core.phone import mask_phone
+from wallboard.hub.alert_watch import AlertWatch
+from wallboard.hub.notify_command import CommandNotifier
+from wallboard.ui.app import BoardOptions, WallboardApp
 from wallboard.ui.widgets.agent_grid import AgentGrid
+from wallboard.ui.widgets.detail import DetailPane
+from wallboard.ui.widgets.queue_panel import QueuePanel
 
 
 async def test_a_custom_status_shows_its_name_and_colour(clock: FakeClock) -> None:
@@ -25,3 +44,96 @@ async def test_a_custom_status_shows_its_name_and_colour(clock: FakeClock) -> No
         assert grid._styles["status-code-42"].bgcolor == RichColor.parse("#ff8800")
         # Away by the centre's names in the totals.
         assert ("Callback", 1) in app.board.totals.away
+
+
+# --- masking ----------------------------------------------------------------------------------
+def _fixture_numbers() -> list[str]:
+    """Every caller number of the fixed centre long enough to mask (agents' and queues')."""
+    numbers = [call["callerphone"] for ext in fixed_extensions() for call in ext["calls"]] + [
+        caller["Phone"] for queue in fixed_queues() for caller in queue["Callers"]
+    ]
+    return [number for number in numbers if sum(ch.isdigit() for ch in number) > 4]
+
+
+def svg_text(svg: str) -> str:
+    """The text an SVG screenshot shows (tags dropped, entities read), to grep."""
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+def _assert_no_full_number(text: str, where: str) -> None:
+    for number in _fixture_numbers():
+        assert number not in text, f"{number} in full on {where}"
+        assert number[1:-4] not in text, f"the hidden digits of {number} on {where}"
+
+
+async def test_a_masked_board_shows_no_full_number_on_any_screen(clock: FakeClock) -> None:
+    rules = AlertRules(recording_required=True)  # Dan holds an unrecorded call: an alert
+    watch = AlertWatch(rules, AlertBook())
+    app = WallboardApp(
+        FixedSource(),
+        clock,
+        BoardOptions(
+            poll=False, ticks=False, local_time=False, theme="dark", mask_callers="always"
+        ),
+        alerts=watch,
+    )
+    screens: dict[str, str] = {}
+    async with running(app) as pilot:
+        screens["board"] = svg_text(app.export_screenshot())
+        assert "•••••••4001" not in screens["board"]  # (agents' calls are not on the grid)
+        assert "••••••0001" in screens["board"]  # the queue panel: masked, last digits kept
+        for sip in ("SIP1003", "SIP1004", "SIP1005"):
+            grid = app.query_one(AgentGrid)
+            grid.select(next(i for i, a in enumerate(grid.agents) if a.username == sip))
+            await pilot.press("enter")
+            await pilot.pause()
+            screens[f"detail {sip}"] = svg_text(app.export_screenshot())
+            assert "Caller number" in app.query_one(DetailPane).plain_text
+            await pilot.press("escape")
+        await pilot.press("tab", "down", "enter")
+        await pilot.pause()
+        screens["caller detail"] = svg_text(app.export_screenshot())
+        assert "Waiting caller ••••••0002" in app.query_one(DetailPane).plain_text
+        await pilot.press("escape")
+        app.check_alerts(clock.now())
+        alerts = watch.book.listing()
+        assert any("talking to ••••••0004" in alert.text_for(app.show_phone) for alert in alerts)
+        await pilot.press("a")
+        await pilot.pause()
+        screens["alert list"] = svg_text(app.export_screenshot())
+        assert "not recorded" in screens["alert list"]
+        # Desktop notifications and the ticker draw an alert through the same text.
+        events = alert_events(alerts)
+        screens["ticker"] = "\n".join(event.sentence(app.show_phone) for event in events)
+        # The user's alert command gets the masked alert (JSON on stdin).
+        sent: list[bytes] = []
+        notifier = CommandNotifier(["true"], timeout_s=1, log=print, show_phone=mask_phone)
+        notifier._run = _keep(sent)  # type: ignore[method-assign]
+        for alert in alerts:
+            notifier.notify(alert)
+        await pilot.pause()  # the runs start in the background
+        await notifier.aclose()
+        screens["alert command"] = b"\n".join(sent).decode()
+        assert "0004" in screens["alert command"]
+    for where, text in screens.items():
+        _assert_no_full_number(text, where)
+
+
+def _keep(sent: list[bytes]) -> Callable[[bytes], Coroutine[None, None, None]]:
+    """A stand-in for the command's subprocess: keeps what it would get on stdin."""
+
+    async def run(payload: bytes) -> None:
+        sent.append(payload)
+
+    return run
+
+
+async def test_wall_mode_masks_and_leaving_it_shows_numbers_again(clock: FakeClock) -> None:
+    app = make_app(clock)  # mask_callers="wall", the default
+    async with running(app) as pilot:
+        queues = "\n".join(view_lines(app.query_one(QueuePanel)))
+        assert "0501000001" in queues
+        await pilot.press("w")
+        await pilot.pause()
+        queues = "\n".join(view_lines(app.query_one(QueuePanel)))
+        assert "0501000001" not in queues and "••••••0001" in queues

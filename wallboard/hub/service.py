@@ -46,8 +46,11 @@ class Hub:
         status_every_s: float = STATUS_EVERY_S,
         alerts: AlertWatch | None = None,
         statuses: StatusVocabulary | None = None,
+        show_phone: Callable[[str], str] | None = None,
     ) -> None:
         self.source = source
+        # How a caller's number in an alert is logged (masked per `mask_callers`).
+        self.show_phone = show_phone or str
         self.clock = clock
         self.recorder = recorder
         self.alerts = alerts
@@ -126,9 +129,9 @@ class Hub:
             return None
         changes = self.alerts.check(self.board, self.health, now)
         for alert in changes.raised:
-            self.log(f"alert ({alert.level.value}): {alert.text}")
+            self.log(f"alert ({alert.level.value}): {alert.text_for(self.show_phone)}")
         for alert in changes.cleared:
-            self.log(f"cleared: {alert.text}")
+            self.log(f"cleared: {alert.text_for(self.show_phone)}")
         return changes
 
     async def _alert_checks(self) -> None:

@@ -244,6 +244,7 @@ class WallboardApp(App[int]):
         grid = self.query_one(AgentGrid)
         grid.set_compact(self.compact)
         self.query_one(QueuePanel).thresholds = self.options.thresholds
+        self.query_one(QueuePanel).show_phone = self.show_phone
         self._set_wall(self.wall)
         grid.focus()
         if self.options.ticks:
@@ -389,9 +390,8 @@ class WallboardApp(App[int]):
             return
         for alert in alerts[:3]:  # a storm: the first few, the list has the rest
             title = f"wallboard {alert.level.value}"
-            write_to_terminal(
-                self, desktop_sequence(kind, title, alert.text, tmux=self.options.tmux)
-            )
+            text = alert.text_for(self.show_phone)
+            write_to_terminal(self, desktop_sequence(kind, title, text, tmux=self.options.tmux))
 
     def alert_summary(self, now: float) -> str | None:
         """What the health line says of alerts: how many, and whether muted."""
@@ -647,6 +647,7 @@ class WallboardApp(App[int]):
                 lambda: self.alert_summary(self.clock.now()) or "notifications on",
                 self._acknowledge,
                 self.action_mute,
+                show_phone=self.show_phone,
             )
         )
 
@@ -788,11 +789,20 @@ class WallboardApp(App[int]):
                     now,
                     self.options.local_time,
                     self._detail_gone_since,
+                    show_phone=self.show_phone,
                 )
             )
         elif isinstance(target, CallerView):
             pane.set_title("Waiting caller (Esc closes)")
-            pane.show(caller_detail(target, now, self.options.local_time, self._detail_gone_since))
+            pane.show(
+                caller_detail(
+                    target,
+                    now,
+                    self.options.local_time,
+                    self._detail_gone_since,
+                    show_phone=self.show_phone,
+                )
+            )
 
     # --- layout and terminal --------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:

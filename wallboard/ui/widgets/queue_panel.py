@@ -6,7 +6,7 @@ by the warning and alert thresholds.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -54,6 +54,8 @@ class QueuePanel(LineView):
         self._lines: list[_Line] = []
         self._styles: dict[WaitLevel, Style] = {}
         self._plain = Style()
+        # How a caller's number is drawn (the app's `show_phone`: masked per `mask_callers`).
+        self.show_phone: Callable[[str], str] = str
 
     def set_queues(self, queues: tuple[QueueView, ...]) -> None:
         """Show these queues, keeping the cursor on the same caller or queue."""
@@ -113,7 +115,7 @@ class QueuePanel(LineView):
             wait, level = self._wait(line.queue.oldest_join_utc)
             look: Hashable = (level, selected, callers > 0)
         else:
-            text = line.caller.phone
+            text = self.show_phone(line.caller.phone)
             wait, level = self._wait(line.caller.joined_utc)
             look = (level, selected)
         # The wait is a text span: patched in place as it ticks, while its colour holds.
@@ -141,7 +143,7 @@ class QueuePanel(LineView):
             ]
         wait, level = self._wait(line.caller.joined_utc)
         return [
-            Segment(fit("  " + line.caller.phone, width - WAIT_WIDTH), base),
+            Segment(fit("  " + self.show_phone(line.caller.phone), width - WAIT_WIDTH), base),
             Segment(right(wait, WAIT_WIDTH - 1) + " ", base + self._styles.get(level, base)),
         ]
 
