@@ -23,6 +23,7 @@ from wallboard.core.events import alert_events
 from wallboard.core.phone import mask_phone
 from wallboard.hub.alert_watch import AlertWatch
 from wallboard.hub.notify_command import CommandNotifier
+from wallboard.launch import demo_source, make_demo_app
 from wallboard.ui.app import BoardOptions, WallboardApp
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane
@@ -137,3 +138,42 @@ async def test_wall_mode_masks_and_leaving_it_shows_numbers_again(clock: FakeClo
         await pilot.pause()
         queues = "\n".join(view_lines(app.query_one(QueuePanel)))
         assert "0501000001" not in queues and "••••••0001" in queues
+
+
+# --- one team's board: the API's own filters on run and demo --------------------------------
+async def test_the_demo_shows_one_extension_and_one_queue_when_asked() -> None:
+    everyone = demo_source(agents=12, queues=3, seed=7, speed=5.0)
+    try:
+        full = await everyone.fetch()
+    finally:
+        await everyone.aclose()
+    agent = full.extensions[3].username
+    queue = str(full.queues[1].queue_id)
+    app = make_demo_app(
+        BoardOptions(interval_s=1.0), agents=12, queues=3, seed=7, speed=5.0,
+        extension=agent, queue=queue,
+    )  # fmt: skip
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(200):  # bounded: ~10 s
+            await pilot.pause(0.05)
+            if app.board.snapshot is not None:
+                break
+        assert [a.username for a in app.board.agents] == [agent]
+        assert [str(q.queue_id) for q in app.board.queues] == [queue]
+        await pilot.press("q")
+
+
+def test_run_and_demo_take_extension_and_queue() -> None:
+    from click.testing import CliRunner
+
+    from wallboard.cli import main
+
+    for command in ("run", "demo"):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert "--extension" in result.output and "--queue" in result.output
+    # A board following a hub polls nothing: the filters are refused, in one line.
+    result = CliRunner().invoke(
+        main, ["run", "--from", "redis://127.0.0.1:1", "--extension", "sip1"]
+    )
+    assert result.exit_code == 2
+    assert "polls nothing" in result.output
