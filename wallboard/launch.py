@@ -49,6 +49,7 @@ def board_options(settings: Settings) -> BoardOptions:
         mute_s=settings.alerts.mute_s,
         statuses=settings.status_vocabulary(),
         mask_callers=settings.mask_callers,
+        bidi=settings.bidi,
     )
 
 

@@ -6,12 +6,14 @@ import html
 import re
 from collections.abc import Callable, Coroutine
 
+from rich.cells import cell_len
 from rich.color import Color as RichColor
 from ui_support import (
     FixedSource,
     fixed_extensions,
     fixed_queues,
     make_app,
+    make_snapshot,
     running,
     view_lines,
 )
@@ -21,6 +23,7 @@ from wallboard.core.alerts import AlertBook, AlertRules
 from wallboard.core.clock import FakeClock
 from wallboard.core.events import alert_events
 from wallboard.core.phone import mask_phone
+from wallboard.core.snapshot import Snapshot
 from wallboard.hub.alert_watch import AlertWatch
 from wallboard.hub.notify_command import CommandNotifier
 from wallboard.launch import demo_source, make_demo_app
@@ -177,3 +180,55 @@ def test_run_and_demo_take_extension_and_queue() -> None:
     )
     assert result.exit_code == 2
     assert "polls nothing" in result.output
+
+
+# --- right-to-left names ----------------------------------------------------------------------
+BIDI_NAMES = [
+    ("SIP2001", "דנה כהן", 1),
+    ("SIP2002", "Dana כהן", 3),
+    ("SIP2003", "משה 12 לוי", 1),
+    ("SIP2004", "רונית (מוקד)", 7),
+    ("SIP2005", "محمد علي", 1),
+    ("SIP2006", "Avi Levi", 2),
+]
+
+
+def bidi_snapshot(clock: FakeClock) -> Snapshot:
+    extensions = [
+        {"username": sip, "name": name, "representative": name, "userID": 1,
+         "onlineUserID": 2, "onlineUserStatus": status, "calls": []}
+        for sip, name, status in BIDI_NAMES
+    ]  # fmt: skip
+    queues = [
+        {"ID": 5001, "Name": "תמיכה טכנית", "Weight": 1, "Callers": []},
+        {"ID": 5002, "Name": "Sales", "Weight": 1, "Callers": []},
+    ]
+    return make_snapshot(clock, extensions, queues)
+
+
+async def test_b_lays_out_right_to_left_names_on_the_board(clock: FakeClock) -> None:
+    app = make_app(clock)
+    async with running(app, snapshot=bidi_snapshot(clock)) as pilot:
+        grid = app.query_one(AgentGrid)
+        logical = "\n".join(view_lines(grid))
+        assert "דנה כהן" in logical  # the terminal's job: drawn in logical order
+        await pilot.press("b")
+        await pilot.pause()
+        shown = "\n".join(view_lines(grid))
+        assert "ןהכ הנד" in shown and "דנה כהן" not in shown
+        assert "Dana ןהכ" in shown
+        assert "יול 12 השמ" in shown  # the number reads 12, not 21
+        assert "(דקומ) תינור" in shown
+        queues = "\n".join(view_lines(app.query_one(QueuePanel)))
+        assert "תינכט הכימת" in queues
+        lines = view_lines(grid)
+        assert {cell_len(line) for line in lines} == {grid.line_width}
+        await pilot.press("b")
+        await pilot.pause()
+        assert "דנה כהן" in "\n".join(view_lines(grid))
+
+
+async def test_bidi_reorder_from_the_config(clock: FakeClock) -> None:
+    app = make_app(clock, bidi="reorder")
+    async with running(app, snapshot=bidi_snapshot(clock)):
+        assert "ןהכ הנד" in "\n".join(view_lines(app.query_one(AgentGrid)))

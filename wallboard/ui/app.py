@@ -96,6 +96,8 @@ class BoardOptions:
     mask_callers: str = "wall"
     # The centre's own status names and colours (config `[statuses."N"]`).
     statuses: StatusVocabulary = field(default_factory=StatusVocabulary)
+    # Right-to-left names: "terminal" leaves them to the terminal, "reorder" lays them out.
+    bidi: str = "terminal"
 
 
 class DayCounter(Protocol):
@@ -159,6 +161,7 @@ class WallboardApp(App[int]):
         Binding("w", "toggle_wall", "Wall"),
         Binding("a", "alerts", "Alerts"),
         Binding("m", "mute", "Mute", show=False),
+        Binding("b", "toggle_bidi", "Bidi", show=False),
         Binding("r", "refresh_now", "Refresh", show=False),
         Binding("escape", "close", "Close", show=False),
     ]
@@ -201,6 +204,7 @@ class WallboardApp(App[int]):
         self.hide_logged_out = False
         self.filter_text = ""
         self.compact = self.options.compact
+        self.bidi_reorder = self.options.bidi == "reorder"
         self.wall = self.options.wall
         self.detail_for: AgentView | CallerView | None = None
         self._detail_gone_since: float | None = None
@@ -245,6 +249,7 @@ class WallboardApp(App[int]):
         grid.set_compact(self.compact)
         self.query_one(QueuePanel).thresholds = self.options.thresholds
         self.query_one(QueuePanel).show_phone = self.show_phone
+        self._set_bidi(self.options.bidi == "reorder")
         self._set_wall(self.wall)
         grid.focus()
         if self.options.ticks:
@@ -719,6 +724,19 @@ class WallboardApp(App[int]):
     def action_toggle_wall(self) -> None:
         """Wall mode on or off."""
         self._set_wall(not self.wall)
+
+    def action_toggle_bidi(self) -> None:
+        """Right-to-left names: laid out by the board, or left to the terminal."""
+        self._set_bidi(not self.bidi_reorder)
+        where = "laid out by the board" if self.bidi_reorder else "left to the terminal"
+        self.notify(f"Right-to-left names {where}.", title="Bidi", timeout=4)
+
+    def _set_bidi(self, reorder: bool) -> None:
+        self.bidi_reorder = reorder
+        self.query_one(AgentGrid).set_bidi(reorder)
+        queues = self.query_one(QueuePanel)
+        queues.bidi_reorder = reorder
+        queues.redraw_all()
 
     def action_refresh_now(self) -> None:
         """Ask the source for fresh data now (a poller polls; a hub's follower cannot)."""

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.events import Click
 from textual.message import Message
 
+from wallboard.core.bidi import fit_visual
 from wallboard.core.board import AgentView
 from wallboard.core.durations import format_duration
 from wallboard.core.text import plain
@@ -64,6 +65,8 @@ class AgentGrid(LineView):
         self._fixed: dict[int, tuple[AgentView, tuple[str, int], str]] = {}
         self._geometry_key: tuple[int, bool] = (0, False)
         self._geometry = (TILE_WIDTH, 1, 2)
+        # Right-to-left names laid out here for terminals that do not (`bidi = "reorder"`).
+        self.bidi_reorder = False
 
     # --- data in ------------------------------------------------------------------------
     def set_agents(self, agents: list[AgentView]) -> None:
@@ -85,6 +88,12 @@ class AgentGrid(LineView):
         self._styles = styles
         self._plain = base
         self._selected_plain = base + _REVERSE
+        self.redraw_all()
+
+    def set_bidi(self, reorder: bool) -> None:
+        """Lay out right-to-left names here (True) or leave them to the terminal."""
+        self.bidi_reorder = reorder
+        self._fixed.clear()
         self.redraw_all()
 
     def set_compact(self, compact: bool) -> None:
@@ -205,7 +214,8 @@ class AgentGrid(LineView):
         self, agent: AgentView, inner: int, style: Style, selected: bool
     ) -> list[Segment]:
         marker = "▶" if selected else " "
-        text = f"{marker}{fit(agent.name, inner - 8)} {right(agent.word, 5)} "
+        name = fit_visual(agent.name, inner - 8, fit, self.bidi_reorder)
+        text = f"{marker}{name} {right(agent.word, 5)} "
         if selected:
             style = style + Style(bold=True, underline=True)
         return [Segment(fit(text, inner), style)]
@@ -221,7 +231,7 @@ class AgentGrid(LineView):
         if layout == "tile":
             text = f"{fit(' ' + plain(agent.username, 40), inner - 13)} {calls} "
         else:
-            name = fit(agent.name, max(4, inner - 31))
+            name = fit_visual(agent.name, max(4, inner - 31), fit, self.bidi_reorder)
             text = f" {name} {fit(plain(agent.username, 40), 10)} {calls} "
         # Holding the view keeps its id from being reused while the entry exists.
         self._fixed[id(agent)] = (agent, (layout, inner), text)

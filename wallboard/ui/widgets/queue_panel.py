@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.events import Click
 from textual.message import Message
 
+from wallboard.core.bidi import fit_visual
 from wallboard.core.board import CallerView, QueueView, WaitLevel, WaitThresholds
 from wallboard.core.durations import format_duration
 from wallboard.ui.widgets.line_view import TEXT_SPAN, LineView, Span, fit, right
@@ -56,6 +57,8 @@ class QueuePanel(LineView):
         self._plain = Style()
         # How a caller's number is drawn (the app's `show_phone`: masked per `mask_callers`).
         self.show_phone: Callable[[str], str] = str
+        # Right-to-left queue names laid out here for terminals that do not.
+        self.bidi_reorder = False
 
     def set_queues(self, queues: tuple[QueueView, ...]) -> None:
         """Show these queues, keeping the cursor on the same caller or queue."""
@@ -134,7 +137,8 @@ class QueuePanel(LineView):
             queue = line.queue
             wait, level = self._wait(queue.oldest_join_utc)
             count = f"{len(queue.callers)} waiting"
-            head = f"{fit(queue.name, max(1, width - 22))} {right(count, 11)} "
+            name = fit_visual(queue.name, max(1, width - 22), fit, self.bidi_reorder)
+            head = f"{name} {right(count, 11)} "
             # Nobody waiting: no wait to colour (the cells are blank).
             wait_style = base + self._styles.get(level, base) if queue.callers else base
             return [
