@@ -16,7 +16,7 @@ from operator import attrgetter, is_not
 from wallboard.api.models import STATUS_LOGOUT, CallState, Extension
 from wallboard.core.agent_state import BUILT_IN_STATUSES, StatusVocabulary, primary_call
 from wallboard.core.snapshot import Snapshot
-from wallboard.core.text import plain
+from wallboard.core.text import collation_key, plain
 
 # Past this share of changed agents, the positional comparison is not worth it.
 POSITIONAL_MAX_CHANGED = 0.25
@@ -72,7 +72,7 @@ class AgentView:
     since_exact: bool
     logged_out: bool
     extension: Extension
-    sort_name: str = ""  # the name case-folded once, for sorting thousands each poll
+    sort_name: str = ""  # the name's collation key (`collation_key`), made once per view
     # Unique within one answer: the SIP id, with "#2", "#3"... for its later repeats (two
     # extensions may share a username: each keeps its own time in state and details).
     key: str = ""
@@ -315,7 +315,7 @@ class Board:
             since_exact=exact,
             logged_out=ext.status == STATUS_LOGOUT and not ext.calls,
             extension=ext,
-            sort_name=name.casefold(),
+            sort_name=collation_key(name),
             key=agent_key,
         )
         return view, _Tracked(key, entry_since, entry_exact, view, snapshot.clock_offset_s)
