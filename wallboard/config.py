@@ -43,6 +43,8 @@ from wallboard.core.alerts import AlertRules, QueueAlertRules
 from wallboard.core.calendar import DayCalendar, parse_day_start
 from wallboard.core.day_metrics import QueueThresholds, ThresholdTable
 from wallboard.core.phone import mask_phone
+from wallboard.core.teams import Team, Teams
+from wallboard.core.text import plain
 from wallboard.paths import config_dir
 
 _T = TypeVar("_T", float, float | None)
@@ -103,6 +105,16 @@ class StatusSettings(BaseModel):
 
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[a-zA-Z][a-zA-Z_ ]{0,29}")
+
+
+class TeamSettings(BaseModel):
+    """One team (`[teams.Support]`): its agents (SIP ids, or name patterns such as
+    "Dana*") and the queues it answers (IDs or names)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agents: list[str] = Field(default_factory=list, max_length=10_000)
+    queues: list[str] = Field(default_factory=list, max_length=1_000)
 
 
 DesktopKind = Literal["auto", "osc9", "osc777", "osc99", "off"]
@@ -176,6 +188,8 @@ class Settings(BaseSettings):
     nobody_available_alert: bool = True
     stale_alert_s: float | None = Field(default=60.0, gt=0)
     statuses: dict[str, StatusSettings] = Field(default_factory=dict)
+    # Teams (README, "Teams"), in the order their headings show on the grid.
+    teams: dict[str, TeamSettings] = Field(default_factory=dict, max_length=200)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
 
     @field_validator("statuses")
@@ -279,6 +293,13 @@ class Settings(BaseSettings):
         if self.mask_callers == "always" or (self.mask_callers == "wall" and self.wall):
             return mask_phone
         return _as_it_is
+
+    def team_rules(self) -> Teams:
+        """The configured teams, in the config's order."""
+        return Teams(
+            Team(plain(name, 40), tuple(team.agents), tuple(team.queues))
+            for name, team in self.teams.items()
+        )
 
     def status_vocabulary(self) -> StatusVocabulary:
         """The status names and colours of this centre: the built-in ones, renamed and

@@ -50,6 +50,7 @@ def board_options(settings: Settings) -> BoardOptions:
         statuses=settings.status_vocabulary(),
         mask_callers=settings.mask_callers,
         bidi=settings.bidi,
+        teams=settings.team_rules(),
     )
 
 

@@ -8,6 +8,8 @@ from collections.abc import Callable, Coroutine
 
 from rich.cells import cell_len
 from rich.color import Color as RichColor
+from textual.pilot import Pilot
+from textual.widgets import Input
 from ui_support import (
     FixedSource,
     fixed_extensions,
@@ -24,6 +26,7 @@ from wallboard.core.clock import FakeClock
 from wallboard.core.events import alert_events
 from wallboard.core.phone import mask_phone
 from wallboard.core.snapshot import Snapshot
+from wallboard.core.teams import QueueStaff, Team, Teams
 from wallboard.hub.alert_watch import AlertWatch
 from wallboard.hub.notify_command import CommandNotifier
 from wallboard.launch import demo_source, make_demo_app
@@ -232,3 +235,82 @@ async def test_bidi_reorder_from_the_config(clock: FakeClock) -> None:
     app = make_app(clock, bidi="reorder")
     async with running(app, snapshot=bidi_snapshot(clock)):
         assert "ןהכ הנד" in "\n".join(view_lines(app.query_one(AgentGrid)))
+
+
+# --- teams --------------------------------------------------------------------------------------
+def centre_teams() -> Teams:
+    """Teams over the fixed centre: Carol Talk is in Support and in Sales."""
+    return Teams(
+        [
+            Team("Support", ("SIP1001", "SIP1003", "Dan*"), ("102",)),
+            Team("Sales", ("*Talk", "Eve*", "Frank*"), ("Sales",)),
+            Team("Back office", ("SIP101?",), ()),
+        ]
+    )
+
+
+async def _filter(pilot: Pilot, text: str) -> None:
+    await pilot.press("slash")
+    box = pilot.app.query_one("#filter", Input)
+    box.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_the_grid_groups_agents_by_team_with_a_heading_each(clock: FakeClock) -> None:
+    app = make_app(clock, teams=centre_teams())
+    async with running(app) as pilot:
+        grid = app.query_one(AgentGrid)
+        lines = view_lines(grid)
+        headings = [line.strip() for line in lines if "·" in line and "SIP" not in line]
+        assert [h.split(" · ")[0] for h in headings] == [
+            "Support", "Sales", "Back office", "No team",
+        ]  # fmt: skip
+        assert headings[0].startswith("Support · 3")  # Alice, Carol, Dan
+        names = [agent.name for agent in grid.agents]
+        assert names.count("Carol Talk") == 2  # under Support and under Sales
+        text = "\n".join(lines)
+        assert text.count("+Carol Talk") == 2 or (
+            text.count("+Carol Talk") == 1 and "▶Carol Talk" in text
+        )
+        assert "by team" in str(grid.border_title)
+        # Down walks the rows of agents, headings skipped; Enter opens the agent there.
+        grid.select(0)
+        await pilot.press("down")
+        first_sales = grid.agents[grid.selected]
+        assert app.options.teams.teams_of(first_sales)[-1] in ("Support", "Sales")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.detail_for is first_sales
+        await pilot.press("escape")
+        # g: one flat grid again, each agent once.
+        await pilot.press("g")
+        await pilot.pause()
+        assert [a.name for a in grid.agents].count("Carol Talk") == 1
+        assert all("Support ·" not in line for line in view_lines(grid))
+
+
+async def test_slash_filters_by_team_and_by_queue(clock: FakeClock) -> None:
+    app = make_app(clock, teams=centre_teams())
+    async with running(app) as pilot:
+        grid = app.query_one(AgentGrid)
+        await _filter(pilot, "support")
+        assert {a.username for a in grid.agents} == {"SIP1001", "SIP1003", "SIP1004"}
+        await _filter(pilot, "Sales")  # a team and a queue: the team
+        assert {a.username for a in grid.agents} == {"SIP1003", "SIP1005", "SIP1006"}
+        await _filter(pilot, "102")  # Support's queue, by its ID
+        assert {a.username for a in grid.agents} == {"SIP1001", "SIP1003", "SIP1004"}
+        await _filter(pilot, "Billing")  # a queue no team answers: the name filter
+        assert grid.agents == []
+        await _filter(pilot, "grace")  # a name, as before
+        assert [a.username for a in grid.agents] == ["SIP1007"]
+
+
+async def test_the_queue_table_hook_counts_a_mapped_queues_agents(clock: FakeClock) -> None:
+    app = make_app(clock, teams=centre_teams())
+    async with running(app):
+        # Support (102): Alice ringing and Carol talking are busy, Dan on hold is busy.
+        assert app.queue_staff(102, "Support") == QueueStaff(available=0, busy=3, away=0)
+        # Sales (101) by name: Carol and Eve busy, Frank available.
+        assert app.queue_staff(101, "Sales") == QueueStaff(available=1, busy=2, away=0)
+        assert app.queue_staff(103, "Billing") is None

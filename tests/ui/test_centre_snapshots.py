@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 
 import pytest
-from test_centre import bidi_snapshot
+from test_centre import bidi_snapshot, centre_teams
 from textual.pilot import Pilot
-from ui_support import make_app, settle
+from ui_support import make_app, make_snapshot, settle
 
 from wallboard.core.clock import FakeClock
 from wallboard.core.snapshot import Snapshot
@@ -41,3 +41,17 @@ def test_right_to_left_names_laid_out(
 ) -> None:
     app = make_app(clock, theme=theme, bidi="reorder")
     assert snap_compare(app, terminal_size=size, run_before=showing(bidi_snapshot(clock)))
+
+
+@pytest.mark.parametrize(("size", "theme"), LOOKS)
+def test_agents_grouped_by_team(
+    snap_compare, clock: FakeClock, size: tuple[int, int], theme: str
+) -> None:
+    app = make_app(clock, theme=theme, teams=centre_teams())
+    assert snap_compare(app, terminal_size=size, run_before=showing(make_snapshot(clock)))
+
+
+def test_agents_grouped_by_team_compact(snap_compare, clock: FakeClock) -> None:
+    app = make_app(clock, teams=centre_teams(), compact=True)
+    snapshot = make_snapshot(clock)
+    assert snap_compare(app, terminal_size=(160, 50), run_before=showing(snapshot, ["down"]))

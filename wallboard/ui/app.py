@@ -36,6 +36,7 @@ from wallboard.core.durations import format_duration
 from wallboard.core.health import Health
 from wallboard.core.phone import mask_phone
 from wallboard.core.snapshot import Snapshot
+from wallboard.core.teams import QueueStaff, Teams
 from wallboard.core.text import plain
 from wallboard.sources.base import HubState, Source, SourceFailure
 from wallboard.ui import _textual_compat
@@ -98,6 +99,8 @@ class BoardOptions:
     statuses: StatusVocabulary = field(default_factory=StatusVocabulary)
     # Right-to-left names: "terminal" leaves them to the terminal, "reorder" lays them out.
     bidi: str = "terminal"
+    # Teams (config `[teams.NAME]`): the grid groups agents by them, `/` filters by them.
+    teams: Teams = field(default_factory=Teams)
 
 
 class DayCounter(Protocol):
@@ -162,6 +165,7 @@ class WallboardApp(App[int]):
         Binding("a", "alerts", "Alerts"),
         Binding("m", "mute", "Mute", show=False),
         Binding("b", "toggle_bidi", "Bidi", show=False),
+        Binding("g", "toggle_groups", "Teams", show=False),
         Binding("r", "refresh_now", "Refresh", show=False),
         Binding("escape", "close", "Close", show=False),
     ]
@@ -205,6 +209,7 @@ class WallboardApp(App[int]):
         self.filter_text = ""
         self.compact = self.options.compact
         self.bidi_reorder = self.options.bidi == "reorder"
+        self.group_by_team = bool(self.options.teams)
         self.wall = self.options.wall
         self.detail_for: AgentView | CallerView | None = None
         self._detail_gone_since: float | None = None
@@ -227,7 +232,10 @@ class WallboardApp(App[int]):
             yield AgentGrid(id="grid")
             yield QueuePanel(id="queues")
             yield DetailPane(id="detail")
-        yield Input(placeholder="filter agents: name, representative or SIP id", id="filter")
+        yield Input(
+            placeholder="filter agents: name, representative or SIP id; a team; a queue",
+            id="filter",
+        )
         yield HealthLine(id="health")
         yield Footer()
 
@@ -427,18 +435,47 @@ class WallboardApp(App[int]):
         self.redraw_timers()
 
     def _rearrange(self) -> None:
-        agents = arrange(
-            self.board.agents,
+        teams = self.options.teams
+        agents: Iterable[AgentView] = self.board.agents
+        filter_text = self.filter_text
+        # `/` naming a team, or a queue a team answers, shows that team's agents.
+        chosen = teams.chosen_by(filter_text, self.board.queues) if teams else None
+        if chosen is not None:
+            agents, filter_text = teams.members(agents, chosen), ""
+        arranged = arrange(
+            agents,
             sort=self.sort,
             hide_logged_out=self.hide_logged_out,
-            filter_text=self.filter_text,
+            filter_text=filter_text,
         )
-        self.query_one(AgentGrid).set_agents(agents)
-        self._set_grid_title(len(agents))
+        grid = self.query_one(AgentGrid)
+        if teams and self.group_by_team:
+            grid.set_sections(teams.sections(arranged))
+        else:
+            grid.set_agents(arranged)
+        self._set_grid_title(len(arranged))
+
+    def queue_staff(self, queue_id: int, queue_name: str) -> QueueStaff | None:
+        """How many agents of the teams answering a queue are available, busy and away
+        (for the queue table); None when no team maps the queue (config `[teams.NAME]`)."""
+        teams = self.options.teams
+        if not teams:
+            return None
+        return teams.counts_for_queue(queue_id, queue_name, self.board.agents)
+
+    def action_toggle_groups(self) -> None:
+        """Group the agents by team, or not (when teams are configured)."""
+        if not self.options.teams:
+            self.notify("No teams are configured ([teams.NAME] in the config).", timeout=4)
+            return
+        self.group_by_team = not self.group_by_team
+        self._rearrange()
 
     def _set_grid_title(self, shown: int) -> None:
         grid = self.query_one(AgentGrid)
         parts = [f"Agents {shown}/{len(self.board.agents)}", f"sort: {self.sort}"]
+        if self.options.teams and self.group_by_team:
+            parts.append("by team")
         if self.hide_logged_out:
             parts.append("logged-out hidden")
         if self.filter_text:
