@@ -314,3 +314,11 @@ async def test_the_queue_table_hook_counts_a_mapped_queues_agents(clock: FakeClo
         # Sales (101) by name: Carol and Eve busy, Frank available.
         assert app.queue_staff(101, "Sales") == QueueStaff(available=1, busy=2, away=0)
         assert app.queue_staff(103, "Billing") is None
+
+
+async def test_a_hebrew_status_word_is_laid_out_too(clock: FakeClock) -> None:
+    vocabulary = StatusVocabulary({3: StatusName("צהריים")})  # Dana Cohen's lunch
+    app = make_app(clock, statuses=vocabulary, bidi="reorder")
+    async with running(app, snapshot=bidi_snapshot(clock)):
+        shown = "\n".join(view_lines(app.query_one(AgentGrid)))
+        assert "יירהצ" in shown  # the word's first 5 letters (צהריי), in visual order

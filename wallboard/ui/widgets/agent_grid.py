@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.events import Click
 from textual.message import Message
 
-from wallboard.core.bidi import fit_visual
+from wallboard.core.bidi import fit_visual, reorder_line
 from wallboard.core.board import AgentView
 from wallboard.core.durations import format_duration
 from wallboard.core.teams import Section
@@ -286,7 +286,8 @@ class AgentGrid(LineView):
     ) -> list[Segment]:
         marker = "▶" if selected else SHARED_MARK if shared else " "
         name = fit_visual(agent.name, inner - 8, fit, self.bidi_reorder)
-        text = f"{marker}{name} {right(agent.word, 5)} "
+        word = reorder_line(agent.word) if self.bidi_reorder else agent.word
+        text = f"{marker}{name} {right(word, 5)} "
         if selected:
             style = style + Style(bold=True, underline=True)
         return [Segment(fit(text, inner), style)]
@@ -321,7 +322,8 @@ class AgentGrid(LineView):
     def _compact_cell(
         self, agent: AgentView, inner: int, style: Style, selected: bool, shared: bool = False
     ) -> list[Segment]:
-        word = f"{SHARED_MARK if shared else ' '}{fit(agent.word, 5)} "
+        shown = reorder_line(agent.word) if self.bidi_reorder else agent.word
+        word = f"{SHARED_MARK if shared else ' '}{fit(shown, 5)} "
         rest = self._fixed_text(agent, "compact", inner) + right(
             timer_text(agent, self.now), TIMER_WIDTH
         )
