@@ -322,3 +322,19 @@ async def test_a_hebrew_status_word_is_laid_out_too(clock: FakeClock) -> None:
     async with running(app, snapshot=bidi_snapshot(clock)):
         shown = "\n".join(view_lines(app.query_one(AgentGrid)))
         assert "יירהצ" in shown  # the word's first 5 letters (צהריי), in visual order
+
+
+async def test_a_click_in_a_grouped_grid_selects_the_tile_under_it(clock: FakeClock) -> None:
+    app = make_app(clock, teams=centre_teams())
+    async with running(app) as pilot:
+        grid = app.query_one(AgentGrid)
+        lines = view_lines(grid)
+        sales = next(i for i, line in enumerate(lines) if line.startswith(" Sales ·"))
+        # The line under the heading is Sales's first row: Eve Multi, then Carol Talk.
+        # (Offsets are the widget's: its border is one cell.)
+        await pilot.click(AgentGrid, offset=(3 + grid.cell_width, sales + 2))
+        assert grid.selected_agent is not None
+        assert grid.selected_agent.name == "Carol Talk"
+        assert grid.selected >= 3  # the second Carol (under Sales), not the first
+        await pilot.click(AgentGrid, offset=(3, sales + 1))  # a heading: nothing changes
+        assert grid.selected_agent.name == "Carol Talk"

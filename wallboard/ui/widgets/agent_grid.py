@@ -113,6 +113,7 @@ class AgentGrid(LineView):
         chosen = self.selected_agent
         self.agents = agents
         self._sections = sections
+        self._groups = None  # made again for these sections when first needed
         if len(self._fixed) > 2 * len(agents) + 64:
             self._fixed.clear()  # views of agents gone or changed: bounded by the agents
         if chosen is not None:
@@ -255,7 +256,8 @@ class AgentGrid(LineView):
         cell = self.cell_width
         heading, start, agents, part, shared = self._line_place(index)
         if heading is not None:
-            return [Segment(fit(heading, width), self._plain + _BOLD)]
+            title = fit_visual(heading, width, fit, self.bidi_reorder)
+            return [Segment(title, self._plain + _BOLD)]
         inner = cell - 1
         cursor = self.selected - start
         if part == 1 and not (self.show_cursor and 0 <= cursor < len(agents)):
