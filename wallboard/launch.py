@@ -25,7 +25,10 @@ from wallboard.hub.setup import alert_watch, open_recorder
 
 __all__ = ["alert_watch", "board_options", "open_recorder", "run_demo_board", "run_live_board"]
 from wallboard.sources.api_source import ApiSource, api_source_for
+from wallboard.sources.base import Source
 from wallboard.sources.polling import PollingSource
+from wallboard.sources.recording import RecordingWriter
+from wallboard.sources.recording_source import RecordingSource
 from wallboard.ui.app import BoardOptions, WallboardApp
 from wallboard.ui.notify import choose_desktop
 
@@ -73,12 +76,33 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(25_000, 20, 100)
 
 
-def run_live_board(settings: Settings, code: str) -> int:
-    """Run the board for the configured account; returns the exit code."""
+def open_recording(settings: Settings, path: Path) -> RecordingWriter:
+    """The writer of a `--record PATH` recording, rotated and kept as configured."""
+    return RecordingWriter(
+        path,
+        interval_s=settings.interval_s,
+        max_bytes=max(1, int(settings.record_max_mb * 1024 * 1024)),
+        keep_days=settings.record_keep_days,
+    )
+
+
+def recorded(source: Source, settings: Settings, record: Path | None) -> Source:
+    """`source`, recorded to `record` when one is named."""
+    if record is None:
+        return source
+    return RecordingSource(source, open_recording(settings, record), SystemClock())
+
+
+def run_live_board(settings: Settings, code: str, record: Path | None = None) -> int:
+    """Run the board for the configured account (recording it to `record` when named);
+    returns the exit code."""
     clock = SystemClock()
     recorder = open_recorder(settings)
+    polling = PollingSource(
+        api_source_for(settings, code, clock), clock, interval_s=settings.interval_s
+    )
     app = WallboardApp(
-        PollingSource(api_source_for(settings, code, clock), clock, interval_s=settings.interval_s),
+        recorded(polling, settings, record),
         clock,
         board_options(settings),
         recorder=recorder,
@@ -126,20 +150,32 @@ def make_demo_app(
     speed: float = 1.0,
     recorder: DayRecorder | None = None,
     alerts: AlertWatch | None = None,
+    recording: RecordingWriter | None = None,
 ) -> WallboardApp:
     """The board on the built-in simulator, in-process: what `wallboard demo` runs, and
     what tests build when they want the demo."""
     clock = SystemClock()
-    source = PollingSource(
+    source: Source = PollingSource(
         demo_source(agents=agents, queues=queues, seed=seed, speed=speed),
         clock,
         interval_s=options.interval_s,
     )
+    if recording is not None:
+        source = RecordingSource(source, recording, clock)
     return WallboardApp(source, clock, options, recorder=recorder, alerts=alerts)
 
 
-def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, speed: float) -> int:
-    """Run the board on the built-in simulator; returns the exit code."""
+def run_demo_board(
+    settings: Settings,
+    *,
+    agents: int,
+    queues: int,
+    seed: int,
+    speed: float,
+    record: Path | None = None,
+) -> int:
+    """Run the board on the built-in simulator (recorded to `record` when named); returns
+    the exit code."""
     # The demo's day is its own: a temporary store, unless one is named.
     with tempfile.TemporaryDirectory(prefix="wallboard-demo-") as scratch:
         store = settings.store if settings.store is not None else Path(scratch) / "demo.sqlite3"
@@ -152,6 +188,7 @@ def run_demo_board(settings: Settings, *, agents: int, queues: int, seed: int, s
             speed=speed,
             recorder=recorder,
             alerts=alert_watch(settings, recorder),
+            recording=open_recording(settings, record) if record is not None else None,
         )
         attach_alert_log(app)
         tune_garbage_collector()
@@ -182,6 +219,7 @@ def run_hub_service(
     link: RedisLink | None = None,
     metrics_address: tuple[str, int] | None = None,
     hub_name: str | None = None,
+    record: Path | None = None,
 ) -> int:
     """Run `wallboard hub`: poll and count, and publish to Redis and serve metrics when
     asked; returns the exit code."""
@@ -212,6 +250,11 @@ def run_hub_service(
             day["report"] = recorder.report(clock.now())
 
     hub.listeners.append(remember_day)
+    recording = None
+    if record is not None:
+        recording = open_recording(settings, record)
+        hub.listeners.append(_recording_listener(recording, clock, log))
+        log(f"recording every poll to {record}")
     if metrics_address is not None:
         from wallboard.hub.prometheus import HubMetrics, serve_metrics
 
@@ -241,12 +284,37 @@ def run_hub_service(
         try:
             return await run_hub(hub)
         finally:
+            if recording is not None and not await asyncio.to_thread(recording.close):
+                log("the recording did not finish writing in time; the last poll may be lost")
             if sending is not None:
                 sending.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await sending
 
     return asyncio.run(main())
+
+
+def _recording_listener(
+    writer: RecordingWriter, clock: SystemClock, log: Callable[[str], None]
+) -> Callable[[object], None]:
+    """A hub listener that records each snapshot and failure, saying when writing fails
+    and when it works again."""
+    said: dict[str, str | None] = {"problem": None}
+
+    def keep(event: object) -> None:
+        from wallboard.core.snapshot import Snapshot
+        from wallboard.sources.base import SourceFailure
+
+        if isinstance(event, Snapshot):
+            writer.record_snapshot(event)
+        elif isinstance(event, SourceFailure):
+            writer.record_failure(clock.now(), event.kind, event.message, event.retry_in_s)
+        problem = writer.problem
+        if problem != said["problem"]:
+            log(problem if problem is not None else "recording: writing again")
+            said["problem"] = problem
+
+    return keep
 
 
 def _url_host(host: str) -> str:
