@@ -503,6 +503,81 @@ def stats(
         click.echo("\n".join(stats_table(result.document)))
 
 
+def _clock_time(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from wallboard.ui.replay import jump_target
+
+    if value is not None and jump_target(value, 0.0) is None:
+        raise click.BadParameter(f"{value!r} is not a time of day (HH:MM)")
+    return value
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--speed",
+    type=click.FloatRange(0.1, 3600),
+    default=1.0,
+    show_default=True,
+    help="Recorded seconds per real second.",
+)
+@click.option(
+    "--from", "start", callback=_clock_time, help="Start at this time (HH:MM) of the recording."
+)
+@click.option("--to", "stop", callback=_clock_time, help="Stop at this time (HH:MM).")
+@_theme_option
+@_config_option
+@_compact_option
+@_wall_option
+def replay(
+    path: Path,
+    speed: float,
+    start: str | None,
+    stop: str | None,
+    theme: str | None,
+    config: Path | None,
+    compact: bool | None,
+    wall: bool | None,
+) -> None:
+    """Replay a recording (`--record`) on the board as it looked then.
+
+    Keys: space pauses and plays, . steps one poll, + and - change the speed, > jumps ten
+    minutes forward, t jumps to a time. The day is counted into a temporary store."""
+    from wallboard.launch import time_in_recording
+    from wallboard.sources.recording import RecordingError, RecordingReader
+    from wallboard.sources.replay import local_time, scan
+
+    try:
+        span = scan(RecordingReader(path), local_time)
+    except RecordingError as error:
+        _fail(str(error), EXIT_USAGE)
+    if span.first_utc is None or span.last_utc is None:
+        _fail(f"{path} holds no poll to replay" + (f" ({span.damage})" if span.damage else ""), 2)
+    first, last = span.first_utc, span.last_utc
+    start_at = time_in_recording(start, first, last) if start else None
+    stop_at = time_in_recording(stop, first, last) if stop else None
+    if start_at is not None and start_at > last:
+        _fail(f"--from {start} is after the recording's end ({local_time(last)})", EXIT_USAGE)
+    if stop_at is not None and stop_at < (start_at or first):
+        _fail(f"--to {stop} is before where the replay starts", EXIT_USAGE)
+    if span.damage is not None:
+        click.echo(f"wallboard: {span.damage}: the replay stops there", err=True)
+    _require_terminal()
+    settings = _settings(config, None, {"theme": theme, "compact": compact, "wall": wall})
+    from wallboard.launch import run_replay_board
+
+    sys.exit(
+        run_replay_board(
+            settings,
+            path,
+            speed=speed,
+            start_at=start_at,
+            stop_at=stop_at,
+            first_utc=first,
+            damage=span.damage,
+        )
+    )
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)

@@ -338,3 +338,64 @@ def run_following_board(settings: Settings, link: RedisLink) -> int:
     app = WallboardApp(source, clock, board_options(settings), alerts=relay)
     tune_garbage_collector()
     return app.run() or 0
+
+
+# --- replaying a recording ------------------------------------------------------------------
+def time_in_recording(wanted: str, first_utc: float, last_utc: float) -> float | None:
+    """`HH:MM` as a moment of the recording (the machine's zone): on the recording's first
+    day, or the next when the first day's is before the start and the next day's is within
+    the recording. None when `wanted` is not a time."""
+    from datetime import datetime, timedelta
+
+    from wallboard.ui.replay import jump_target
+
+    at = jump_target(wanted, first_utc)
+    if at is None:
+        return None
+    if at < first_utc:
+        later = (datetime.fromtimestamp(at) + timedelta(days=1)).timestamp()
+        if later <= last_utc:
+            return later
+    return at
+
+
+def run_replay_board(
+    settings: Settings,
+    path: Path,
+    *,
+    speed: float,
+    start_at: float | None,
+    stop_at: float | None,
+    first_utc: float,
+    damage: str | None,
+) -> int:
+    """Run the board on a recording; returns the exit code.
+
+    The day is counted into a temporary store (never the live one), alerts are raised as
+    they were but no command, bell or desktop notification goes out for them: they are
+    history, not news."""
+    from dataclasses import replace
+
+    from wallboard.sources.recording import RecordingReader
+    from wallboard.sources.replay import ReplayClock, ReplaySource
+    from wallboard.ui.replay import ReplayApp
+
+    reader = RecordingReader(path)
+    interval_s = reader.header.interval_s
+    replayed = settings.model_copy(update={"interval_s": interval_s})
+    clock = ReplayClock(SystemClock(), start=first_utc, speed=speed)
+    source = ReplaySource(reader, clock, start_at=start_at, stop_at=stop_at, damage=damage)
+    options = replace(board_options(replayed), bell=False, desktop=None)
+    with tempfile.TemporaryDirectory(prefix="wallboard-replay-") as scratch:
+        recorder = open_recorder(replayed, Path(scratch) / "replay.sqlite3")
+        book = AlertBook(
+            clear_after_s=settings.alerts.clear_after_s, renotify_s=settings.alerts.renotify_s
+        )
+        alerts = AlertWatch(settings.alert_rules(), book, recorder=recorder)
+        notice = f"{damage}: the replay stops there." if damage is not None else None
+        app = ReplayApp(source, clock, options, recorder=recorder, alerts=alerts, notice=notice)
+        tune_garbage_collector()
+        try:
+            return app.run() or 0
+        finally:
+            recorder.close()

@@ -113,3 +113,70 @@ def test_stats_from_a_missing_or_foreign_recording_exits_2_with_one_line(tmp_pat
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == f"wallboard: {message.format(path=path)}\n"
+
+
+def _recording(path: Path, polls: int = 5, version: int | None = None) -> Path:
+    """A small recording of the simulator (or only a header of format `version`)."""
+    import gzip
+
+    if version is not None:
+        header = f'{{"wallboard_recording": {version}, "created_at": 1, "interval_s": 2}}\n'
+        path.write_bytes(gzip.compress(header.encode()))
+        return path
+    from wallboard.api.parse import ParseMemo, parse_extensions, parse_queues
+    from wallboard.core.server_clock import ServerClockEstimator
+    from wallboard.core.snapshot import build_snapshot
+    from wallboard.sim.centre import CallCentre
+    from wallboard.sources.recording import RecordingWriter
+
+    start = 1_800_000_000.0
+    centre = CallCentre(seed=2, agents=10, queues=2, start=start)
+    writer = RecordingWriter(path, interval_s=2.0, max_bytes=1 << 30, keep_days=1)
+    estimator, memo = ServerClockEstimator(None), ParseMemo()
+    for i in range(polls):
+        centre.advance_to(start + 2 * i)
+        extensions, skipped = parse_extensions(
+            {"ERR": 0, "EXTENSIONS": centre.extensions_payload()}, memo
+        )
+        queues, _ = parse_queues({"ERR": 0, "QUEUES": centre.queues_payload()}, ParseMemo())
+        writer.record_snapshot(
+            build_snapshot(
+                extensions, queues, skipped, fetched_at=start + 2 * i, latency_s=0.0,
+                estimator=estimator,
+            )
+        )  # fmt: skip
+    assert writer.close(10)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "message"),
+    [
+        (None, [], "no recording at {path}"),
+        (lambda p: p.write_text("hello\n"), [], "{path} is not a wallboard recording"),
+        (
+            lambda p: _recording(p, version=7),
+            [],
+            "{path} is a recording in format 7; this wallboard reads format 1: "
+            "upgrade wallboard to replay it",
+        ),
+        (lambda p: _recording(p, version=1), [], "{path} holds no poll to replay"),
+        (
+            lambda p: _recording(p),
+            ["--from", "25:00"],
+            "Invalid value for '--from': '25:00' is not a time of day (HH:MM)",
+        ),
+        (lambda p: _recording(p), [], "no terminal (stdin is not a TTY)"),
+    ],
+    ids=["missing", "text", "newer", "empty", "bad-time", "no-terminal"],
+)
+def test_replay_refuses_what_it_cannot_replay_with_one_clear_line(tmp_path, make, args, message):
+    path = tmp_path / "x.rec"
+    if make is not None:
+        make(path)
+    result = wallboard(tmp_path, "replay", str(path), *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert message.format(path=path) in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) <= 3

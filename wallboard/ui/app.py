@@ -389,6 +389,10 @@ class WallboardApp(App[int]):
                 self, desktop_sequence(kind, title, alert.text, tmux=self.options.tmux)
             )
 
+    def replay_status(self, now: float) -> str | None:
+        """What a replay says first on the health line (`wallboard.ui.replay`); None live."""
+        return None
+
     def alert_summary(self, now: float) -> str | None:
         """What the health line says of alerts: how many, and whether muted."""
         watch = self.alerts
@@ -560,6 +564,7 @@ class WallboardApp(App[int]):
                 self.options.local_time,
                 note=self.recorder.problem if self.recorder is not None else None,
                 alerts=self.alert_summary(now),
+                replay=self.replay_status(now),
             ),
             failing,
         )
