@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 import time
 
@@ -27,6 +28,7 @@ def test_a_recorded_demo_replays_with_replay_on_the_health_line(pty_board, tmp_p
     reader = RecordingReader(record)
     polls = list(reader.records())
     assert reader.damage is None and len(polls) >= 5
+    assert b"demo-code-not-secret" not in gzip.decompress(record.read_bytes())
 
     board: PtyBoard = pty_board(["replay", str(record), "--speed", "0.5"])
     text = board.wait_for(

@@ -180,3 +180,40 @@ def test_replay_refuses_what_it_cannot_replay_with_one_clear_line(tmp_path, make
     assert "Traceback" not in result.stderr
     assert message.format(path=path) in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.strip()]) <= 3
+
+
+def test_a_hub_killed_mid_recording_leaves_a_file_that_replays(start_sim, tmp_path):
+    sim = start_sim(speed=30.0, code=CODE)
+    record = tmp_path / "killed.rec"
+    hub = subprocess.Popen(
+        [
+            sys.executable, "-m", "wallboard", "hub", "--base-url", sim.base_url,
+            "--interval", "0.3", "--store", str(tmp_path / "day.db"), "--record", str(record),
+        ],
+        cwd=ROOT,
+        env=environment(tmp_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (
+            not record.exists() or record.stat().st_size < 20_000
+        ):
+            time.sleep(0.1)
+    finally:
+        hub.kill()  # kill -9: no clean-up at all
+        hub.wait(timeout=20)
+    from wallboard.sources.recording import RecordingReader
+
+    reader = RecordingReader(record)
+    polls = list(reader.records())
+    assert len(polls) >= 3
+    # At most the record being written is lost, and only at the very end.
+    if reader.damage is not None:
+        assert reader.damage.reason == "cut short"
+        assert reader.damage.record == len(polls) + 1
+    again = wallboard(tmp_path, "stats", "--json", "--from-recording", str(record))
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["agents"]

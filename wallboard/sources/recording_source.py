@@ -24,6 +24,11 @@ class RecordingSource:
         # The app reads the poller's fetch timings through `fetcher` (response-to-screen).
         self.fetcher = getattr(inner, "fetcher", inner)
 
+    @property
+    def problem(self) -> str | None:
+        """What is wrong with the recording (the board's health line says it)."""
+        return self.writer.problem
+
     async def events(self) -> AsyncIterator[SourceEvent]:
         """`inner`'s events, each recorded as it passes."""
         async for event in self.inner.events():

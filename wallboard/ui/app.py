@@ -389,6 +389,15 @@ class WallboardApp(App[int]):
                 self, desktop_sequence(kind, title, alert.text, tmux=self.options.tmux)
             )
 
+    def health_note(self) -> str | None:
+        """Lasting problems beside the feed's own: the day's store, and the source's own
+        (a recording that cannot be written, say)."""
+        notes = (
+            self.recorder.problem if self.recorder is not None else None,
+            getattr(self.source, "problem", None),
+        )
+        return " · ".join(note for note in notes if isinstance(note, str) and note) or None
+
     def replay_status(self, now: float) -> str | None:
         """What a replay says first on the health line (`wallboard.ui.replay`); None live."""
         return None
@@ -562,7 +571,7 @@ class WallboardApp(App[int]):
                 now,
                 warning,
                 self.options.local_time,
-                note=self.recorder.problem if self.recorder is not None else None,
+                note=self.health_note(),
                 alerts=self.alert_summary(now),
                 replay=self.replay_status(now),
             ),
