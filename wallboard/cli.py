@@ -181,6 +181,8 @@ def run(
     if from_url is not None:
         from wallboard.launch import run_following_board
 
+        if record is not None:
+            _fail("--record: a board following a hub does not poll; record on the hub", 2)
         settings = _settings(config, None, {"theme": theme, "compact": compact, "wall": wall})
         link = _redis_link(ctx, "from_url", from_url)  # a secret in argv is refused first
         _require_terminal()
@@ -543,15 +545,16 @@ def replay(
     Keys: space pauses and plays, . steps one poll, + and - change the speed, > jumps ten
     minutes forward, t jumps to a time. The day is counted into a temporary store."""
     from wallboard.launch import time_in_recording
-    from wallboard.sources.recording import RecordingError, RecordingReader
-    from wallboard.sources.replay import local_time, scan
+    from wallboard.sources.recording import RecordingError, scan
+    from wallboard.sources.replay import local_time
 
     try:
-        span = scan(RecordingReader(path), local_time)
+        span = scan(path)
     except RecordingError as error:
         _fail(str(error), EXIT_USAGE)
+    damage = span.damage.describe(local_time) if span.damage is not None else None
     if span.first_utc is None or span.last_utc is None:
-        _fail(f"{path} holds no poll to replay" + (f" ({span.damage})" if span.damage else ""), 2)
+        _fail(f"{path} holds no poll to replay" + (f" ({damage})" if damage else ""), EXIT_USAGE)
     first, last = span.first_utc, span.last_utc
     start_at = time_in_recording(start, first, last) if start else None
     stop_at = time_in_recording(stop, first, last) if stop else None
@@ -559,8 +562,8 @@ def replay(
         _fail(f"--from {start} is after the recording's end ({local_time(last)})", EXIT_USAGE)
     if stop_at is not None and stop_at < (start_at or first):
         _fail(f"--to {stop} is before where the replay starts", EXIT_USAGE)
-    if span.damage is not None:
-        click.echo(f"wallboard: {span.damage}: the replay stops there", err=True)
+    if damage is not None:
+        click.echo(f"wallboard: {damage}: the replay stops there", err=True)
     _require_terminal()
     settings = _settings(config, None, {"theme": theme, "compact": compact, "wall": wall})
     from wallboard.launch import run_replay_board
@@ -573,7 +576,7 @@ def replay(
             start_at=start_at,
             stop_at=stop_at,
             first_utc=first,
-            damage=span.damage,
+            damage=damage,
         )
     )
 

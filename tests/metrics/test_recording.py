@@ -21,6 +21,7 @@ from wallboard.sources.recording import (
     RecordingWriter,
     read_header,
     rotated_files,
+    scan,
 )
 
 from .accuracy import DAY_START
@@ -124,6 +125,10 @@ def test_a_torn_tail_reads_up_to_the_last_whole_poll(tmp_path):
     last_member = len(data) - len(_last_member(polls))
     assert damage.offset == last_member
     assert f"at byte {last_member} (record {len(polls)}, after " in damage.describe()
+    # The quick reading (for replay's --from/--to) finds the same span and damage.
+    span = scan(path)
+    assert (span.first_utc, span.last_utc) == (polls[0].fetched_at, polls[-2].fetched_at)
+    assert span.count == len(polls) - 1 and span.damage == damage
 
 
 def _last_member(polls: list[Snapshot]) -> bytes:

@@ -327,6 +327,48 @@ class RecordingReader:
             self.damage = Damage(0, current, self.last_utc, f"unreadable ({error.strerror})")
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """What a quick reading of a recording found: its first and last times, how many
+    records, and where it is damaged (None: it reads to the end)."""
+
+    first_utc: float | None
+    last_utc: float | None
+    count: int
+    damage: Damage | None
+
+
+def scan(path: Path) -> Span:
+    """Read a recording's records only as far as their times (no validation of the items,
+    so a whole day reads in a moment); `RecordingError` when it is not a recording."""
+    read_header(path)
+    first: float | None = None
+    last: float | None = None
+    count = 0
+    try:
+        with path.open("rb") as stream:
+            members = _members(stream)
+            next(members)
+            for number, (offset, payload) in enumerate(members, start=1):
+                try:
+                    document = orjson.loads(payload)
+                    kind = document.get("type") if isinstance(document, dict) else None
+                    key = {"snapshot": "fetched_at", "failure": "at"}.get(str(kind))
+                    at = _number(document.get(key), low=0) if key else None
+                except (orjson.JSONDecodeError, _Damaged):
+                    raise _at(offset, "damaged (a record is not readable)") from None
+                count = number
+                if at is not None:
+                    first = at if first is None else first
+                    last = at
+    except _Damaged as error:
+        damage = Damage(getattr(error, "offset", 0), count + 1, last, error.reason)
+        return Span(first, last, count, damage)
+    except OSError as error:
+        return Span(first, last, count, Damage(0, count + 1, last, f"unreadable ({error})"))
+    return Span(first, last, count, None)
+
+
 class _Decoder:
     """Reads records leniently, like the API's answers: a malformed item is skipped and
     named, anything else odd makes the record (and so the rest of the file) damaged."""
@@ -563,12 +605,11 @@ class RecordingWriter:
     def _check_existing(self) -> float | None:
         """When the file at `path` is a whole recording this wallboard reads: its start."""
         try:
-            reader = RecordingReader(self.path)
+            span = scan(self.path)
+            header = read_header(self.path)
         except RecordingError:
             return None
-        for _ in reader.records():
-            pass
-        return None if reader.damage is not None else reader.header.created_at
+        return None if span.damage is not None else header.created_at
 
     def _rotate(self, at: float) -> None:
         if self._file is not None:

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 from wallboard.core.clock import Clock
@@ -68,27 +67,6 @@ class ReplayClock:
         self._position = self.now()
         self._anchor = self.real.monotonic()
         self.speed = speed
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """What a first reading of a recording found: its first and last times, how many
-    records, and the damage it stops at (None: it reads to the end)."""
-
-    first_utc: float | None
-    last_utc: float | None
-    count: int
-    damage: str | None
-
-
-def scan(reader: RecordingReader, local: Callable[[float], str]) -> Span:
-    """Read the whole recording once, for its span and its damage."""
-    first = None
-    for record in reader.records():
-        if first is None:
-            first = _time_of(record)
-    damage = reader.damage.describe(local) if reader.damage is not None else None
-    return Span(first, reader.last_utc, reader.count, damage)
 
 
 def _time_of(record: Record) -> float:
