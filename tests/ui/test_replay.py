@@ -27,6 +27,7 @@ from wallboard.sources.replay import ReplayClock, ReplaySource, local_time
 from wallboard.ui.app import BoardOptions
 from wallboard.ui.replay import ReplayApp
 from wallboard.ui.widgets.health_line import HealthLine
+from wallboard.ui.widgets.totals import TotalsBar
 
 INTERVAL = 2.0
 START = 1_800_000_000.0 + 9 * 3600
@@ -121,6 +122,7 @@ async def test_the_health_line_says_replay_and_the_recorded_time(tmp_path, polls
         await until(pilot, lambda: shown_at(app) == START, "the first poll")
         line = health(app)
         assert line.startswith(f"REPLAY {local_time(START)} · ×1")
+        assert app.query_one(TotalsBar).border_title == "REPLAY"  # never "Live"
         real.advance(3.0)  # three real seconds at ×1: the next poll (2 s on) comes
         await until(pilot, lambda: shown_at(app) == START + INTERVAL, "the second poll")
         assert health(app).startswith(f"REPLAY {local_time(START + 3.0)} · ×1")

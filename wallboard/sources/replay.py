@@ -136,7 +136,7 @@ class ReplaySource:
         damage = self.reader.damage
         last = self.reader.last_utc
         if damage is not None:
-            self._finish(f"stopped: {damage.describe(local_time)}", last)
+            self._finish(f"stopped: {damage.describe(lambda t: local_time(t)[11:])}", last)
         else:
             self._finish("end of the recording", last)
 

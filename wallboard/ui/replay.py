@@ -14,12 +14,14 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from wallboard.core.durations import format_duration
 from wallboard.core.snapshot import Snapshot
 from wallboard.ui.app import WallboardApp
+from wallboard.ui.widgets.totals import TotalsBar
 
 REPLAY_BINDINGS: list[BindingType] = [
     Binding("space", "replay_pause", "Pause/play"),
@@ -101,6 +103,25 @@ class ReplayApp(WallboardApp):
     def replay_status(self, now: float) -> str | None:
         """REPLAY, the recorded time and the pace, first on the health line."""
         return self.replay.status(now)
+
+    def tick(self) -> None:
+        """The live board's tick, and the totals titled REPLAY, not Live."""
+        super().tick()
+        self._title_totals()
+
+    def redraw_timers(self) -> None:
+        """The live board's redraw, and the totals titled REPLAY, not Live."""
+        super().redraw_timers()
+        self._title_totals()
+
+    def _title_totals(self) -> None:
+        try:
+            totals = self.query_one(TotalsBar)
+        except NoMatches:
+            return
+        title = "REPLAY · STALE" if self.screen.has_class("-stale") else "REPLAY"
+        if totals.border_title != title:
+            totals.border_title = title
 
     def action_replay_pause(self) -> None:
         """Pause, or play on."""
