@@ -171,6 +171,10 @@ async def test_a_jump_takes_every_poll_on_the_way_and_counts_the_day_as_it_was(t
         counted = app.recorder.report(target)
         assert counted == engine.report(target)
         assert sum(q["answered"] for q in counted["queues"]) > 0
+        # The panels' figures are the day's as of the target once the jump has caught up.
+        await until(pilot, lambda: app.day_figures.known, "the day's figures")
+        for row in counted["queues"]:
+            assert app.day_figures.queue(row["id"]) == row
 
 
 async def test_from_starts_with_the_day_counted_up_to_then(tmp_path, polls):
@@ -219,7 +223,7 @@ async def test_a_torn_recording_replays_up_to_the_damage_and_says_where(tmp_path
         line = health(app)
         assert line.startswith("REPLAY ")
         assert "stopped: the recording is cut short at byte " in line
-        assert f"(record 40, after {local_time(polls[38].fetched_at)})" in line
+        assert f"(record 40, after {local_time(polls[38].fetched_at)[11:]})" in line
         stopped = app.clock.now()
         assert stopped - polls[38].fetched_at < 5
         real.advance(600.0)  # the clock stands at the end: the board does not go stale

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 from wallboard.core.clock import Clock
@@ -107,6 +107,8 @@ class ReplaySource:
         self._step = False
         self._resume: bool | None = None  # catching up: whether to play on after
         self._wake: asyncio.Event | None = None
+        # Called when a jump (or `--from`) has caught up: the board shows what it skipped.
+        self.caught_up_listeners: list[Callable[[], None]] = []
         self._taken: asyncio.Event | None = None
 
     # --- the stream -------------------------------------------------------------------------
@@ -156,6 +158,8 @@ class ReplaySource:
         if self._resume:
             self.clock.pause(False)
         self._resume = None
+        for listener in self.caught_up_listeners:
+            listener()
 
     async def _wait_for(self, at: float) -> bool:
         """Wait until the clock reaches `at` (or a step or jump says go); True when a jump
@@ -190,6 +194,15 @@ class ReplaySource:
             self.clock.set(at)
         self.clock.pause(True)
         self.ended = why
+        if self._catch_up_to is not None:
+            self._catch_up_to, self._resume = None, None
+            for listener in self.caught_up_listeners:
+                listener()
+
+    @property
+    def catching_up(self) -> bool:
+        """Whether records are being handed over at once (a jump, or `--from`)."""
+        return self._catch_up_to is not None
 
     def shown(self) -> None:
         """The board took the last record handed over (it may hand over the next)."""

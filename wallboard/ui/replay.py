@@ -18,6 +18,7 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from wallboard.core.day_figures import DayFigures
 from wallboard.core.durations import format_duration
 from wallboard.core.snapshot import Snapshot
 from wallboard.ui.app import WallboardApp
@@ -71,15 +72,62 @@ class ReplayControls(Protocol):
         ...
 
 
+class _CatchingUpCounter:
+    """The day's counter, without the day's report while a replay catches up.
+
+    Every record is counted as it comes (so the figures, the ticker's outcomes and the
+    alerts are the day's), but the full report the panels read is made once the jump has
+    caught up, not for each of the hundreds of polls on the way: it is most of the cost of
+    a poll at a large centre.
+    """
+
+    def __init__(self, counter: Any, replay: Any) -> None:
+        self.counter = counter
+        self.replay = replay
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.counter, name)
+
+    @property
+    def problem(self) -> str | None:
+        """The counter's problem."""
+        return self.counter.problem  # type: ignore[no-any-return]
+
+    def record(self, snapshot: Snapshot) -> object:
+        """Count one snapshot (its outcomes, as the counter returns them)."""
+        return self.counter.record(snapshot)
+
+    def report(self, now: float) -> dict[str, Any] | None:
+        """The day's figures; while catching up, None (the panels wait for the end)."""
+        if getattr(self.replay, "catching_up", False):
+            return None
+        return self.counter.report(now)  # type: ignore[no-any-return]
+
+    def close(self, timeout_s: float = 5.0) -> bool:
+        """Finish the counter's writing."""
+        return self.counter.close(timeout_s)  # type: ignore[no-any-return]
+
+
 class ReplayApp(WallboardApp):
     """The wallboard on a recording, with keys to pause, step, change speed and jump."""
 
     BINDINGS = REPLAY_BINDINGS
 
     def __init__(self, source: Any, *args: Any, notice: str | None = None, **kwargs: Any) -> None:
+        if kwargs.get("recorder") is not None:
+            kwargs["recorder"] = _CatchingUpCounter(kwargs["recorder"], source)
         super().__init__(source, *args, **kwargs)
         self.replay: ReplayControls = source
         self._notice = notice  # said once the board is up (a damaged file, say)
+        listeners = getattr(source, "caught_up_listeners", None)
+        if listeners is not None:
+            listeners.append(lambda: self.call_later(self._caught_up))
+
+    def _caught_up(self) -> None:
+        """A jump has caught up: the day's figures as of now, drawn."""
+        if self.recorder is not None:
+            self.day_figures = DayFigures.from_report(self.recorder.report(self.clock.now()))
+        self.redraw_timers()
 
     @on(events.Mount)
     def _say_notice(self) -> None:
