@@ -227,3 +227,48 @@ def test_what_is_not_a_readable_recording_says_so(tmp_path, content, message):
     with pytest.raises(RecordingError) as caught:
         read_header(path)
     assert str(caught.value) == message.format(path=path)
+
+
+def test_a_failing_disk_is_said_and_writing_resumes_when_it_is_fixed(tmp_path):
+    polls = sim_polls(1)
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the recording's directory should be")
+    path = blocker / "day.rec"
+    writer = RecordingWriter(path, interval_s=INTERVAL, max_bytes=1 << 30, keep_days=1)
+    writer.record_snapshot(polls[0])
+    deadline = time.monotonic() + 10
+    while writer.problem is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert writer.problem is not None
+    assert writer.problem.startswith(f"recording to {path} failed: ")
+    blocker.unlink()
+    writer.record_snapshot(polls[1])
+    assert writer.close(10)
+    assert writer.problem is None
+    back, reader = read(path)
+    assert reader.damage is None and len(back) == 1  # a whole snapshot, readable alone
+    same_snapshot(back[0], polls[1])
+
+
+def test_a_stalled_writer_leaves_polls_out_and_says_so_instead_of_queueing_them(tmp_path):
+    import threading
+
+    release = threading.Event()
+
+    class Stalled(RecordingWriter):
+        def _write(self, record):
+            release.wait(10)
+            super()._write(record)
+
+    polls = sim_polls(1)
+    writer = Stalled(
+        tmp_path / "slow.rec", interval_s=INTERVAL, max_bytes=1 << 30, keep_days=1, max_pending=3
+    )
+    for snap in polls[:10]:
+        writer.record_snapshot(snap)
+    assert writer.dropped >= 6
+    assert writer.problem == f"recording: {writer.dropped} poll(s) left out (the disk is too slow)"
+    release.set()
+    assert writer.close(10)
+    back, reader = read(tmp_path / "slow.rec")
+    assert reader.damage is None and len(back) == 10 - writer.dropped
