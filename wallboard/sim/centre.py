@@ -30,6 +30,13 @@ forecast follows the staff), at about 1.2 times what they can answer: abandonmen
 queues bounded. At the default size (40 agents, 4 queues) that means about a dozen callers
 waiting on average, someone waiting at about 98% of moments, everyone on duty busy, and about
 one caller in seven abandoning, after a minute or so on average.
+
+A :class:`CentreProfile` changes that: the demand, whether wrap-up shows as a status,
+overflow routing between groups, surges of demand, the queues' names. The defaults are the
+ones above (tests, the benchmark and ``wallboard simulate`` rely on them); :func:`demo_profile`
+is what ``wallboard demo`` shows: a centre below capacity between morning peaks, where an
+agent is never seen available while callers wait for them (``wallboard.sim.measure``
+measures that).
 """
 
 from __future__ import annotations
