@@ -39,6 +39,10 @@ class Believability:
     #: Agent-seconds available while a caller waits in a queue that agent serves (a caller
     #: whose call is ringing at an extension is not waiting for an agent).
     idle_while_waiting_s: float = 0.0
+    #: The same, counting every caller the queue lists, also those whose call rings at an
+    #: agent (the queue lists them until answered): a board that does not match ringing
+    #: calls to listed callers sees this.
+    idle_while_listed_s: float = 0.0
     #: The same, counting any waiting caller (what a board without teams configured sees).
     idle_while_anyone_waits_s: float = 0.0
     #: The longest stretch of that kind (any waiting caller) of one agent.
@@ -82,6 +86,7 @@ class Believability:
             f"over {hours:g} simulated hour(s), sampled {self.samples} times:",
             f"  agent-seconds available while a caller waits in a queue they serve: "
             f"{self.idle_while_waiting_s:.0f} ({self.idle_while_waiting_per_hour:.0f} per hour)",
+            f"  ... counting callers whose call rings at an agent: {self.idle_while_listed_s:.0f}",
             f"  ... while anyone waits anywhere: {self.idle_while_anyone_waits_s:.0f}, "
             f"longest stretch {self.longest_idle_anywhere_s:.0f} s",
             f"  longest such stretch of one agent: {self.longest_idle_spell_s:.0f} s; "
@@ -129,6 +134,7 @@ def measure(
             if c["callstatus"] == "Ringing" and c["direction"] == "Incoming"
         }
         waiting_teams: set[int] = set()
+        listed_teams: set[int] = set()
         waiting = 0
         longest = 0.0
         for q in queues:
@@ -136,6 +142,7 @@ def measure(
             if callers:
                 waiting += len(callers)
                 longest = max(longest, max(c["Duration"] for c in callers))
+                listed_teams.add(team_of_queue.get(q["ID"], -1))
                 if any(c["Phone"] not in ringing for c in callers):
                     waiting_teams.add(team_of_queue.get(q["ID"], -1))
         result.samples += 1
@@ -154,6 +161,8 @@ def measure(
                 anywhere.pop(user, None)
                 continue
             result.available_s += step_s
+            if team_of_agent.get(user, -2) in listed_teams:
+                result.idle_while_listed_s += step_s
             if waiting_teams:
                 result.idle_while_anyone_waits_s += step_s
                 began = anywhere.setdefault(user, t)
