@@ -148,3 +148,22 @@ def _service_level(centre: CallCentre, start: float, end: float) -> float:
     abandoned = [f for f in fates if not f.answered and f.wait_s >= 5]
     within = sum(f.wait_s <= 20 for f in answered)
     return 100.0 * within / (len(answered) + len(abandoned))
+
+
+def test_the_history_does_not_depend_on_how_often_the_centre_is_polled() -> None:
+    """So the test above shows what the demo shows: its warm-up polls every 4 s, the live
+    board every 2 s, and the centre is the same at every moment."""
+    every_4s, now_and_then = (
+        CallCentre(seed=1, agents=60, queues=6, start=START - 5400, profile=demo_profile(START))
+        for _ in range(2)
+    )
+    for poll in range(1, 1351):
+        every_4s.advance_to(START - 5400 + 4 * poll)
+        every_4s.extensions_payload()
+    for second in range(1, 5401, 7):
+        now_and_then.advance_to(START - 5400 + second)
+    for t in (START, START + 100.5, START + 250):
+        every_4s.advance_to(t)
+        now_and_then.advance_to(t)
+        assert every_4s.extensions_payload() == now_and_then.extensions_payload()
+        assert every_4s.queues_payload() == now_and_then.queues_payload()
