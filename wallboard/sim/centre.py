@@ -205,8 +205,7 @@ class Surges:
 
     One surge begins every ``every_s``, the first at ``first_at`` (a simulated epoch; the
     series runs before it too). Demand rises smoothly over ``rise_s`` to ``factor`` times
-    the usual, stays there for ``hold_s`` and falls back over ``rise_s``, in the queues
-    named in ``queues`` (every queue when empty).
+    the usual, stays there for ``hold_s`` and falls back over ``rise_s``, in every queue.
     """
 
     first_at: float
@@ -214,8 +213,6 @@ class Surges:
     rise_s: float = 240.0
     hold_s: float = 420.0
     factor: float = 1.6
-    #: The names of the queues that surge; empty: every queue.
-    queues: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 1.0 <= self.factor <= 10.0:
@@ -247,7 +244,7 @@ class CentreProfile:
     - ``after_call_status``: when set, an agent in after-call work (the wrap-up after a
       call, or the pause after a ring they missed) shows this ``onlineUserStatus`` instead
       of 1, so a board never sees them available while the queue holds calls back from
-      them. The vendor has no wrap-up code: 5, Administrative time, is what centres use.
+      them. The vendor's list has no wrap-up code; 5, Administrative time, is the closest.
       None: wrap-up shows as available (status 1, no call), as a plain Asterisk wrapuptime.
     - ``overflow_after_s``: when set, a caller who has waited this long is offered to a
       free agent of any group (overflow routing), not only to the queue's own group.
@@ -711,7 +708,7 @@ class CallCentre:
         # while breaks and shifts come and go.
         rate = q.rate * max(1, self._on_duty[q.group])
         surges = self.profile.surges
-        if surges is None or (surges.queues and q.name not in surges.queues):
+        if surges is None:
             return self._rng.expovariate(rate)
         # A rate that changes with time: draw at the peak rate and keep each draw with the
         # share the rate has then (thinning), so arrivals follow the surge's shape exactly.
