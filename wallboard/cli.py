@@ -211,8 +211,8 @@ def run(
 
 
 @main.command()
-@click.option("--agents", type=click.IntRange(1, 10000), default=40, show_default=True)
-@click.option("--queues", type=click.IntRange(1, 500), default=4, show_default=True)
+@click.option("--agents", type=click.IntRange(1, 10000), default=60, show_default=True)
+@click.option("--queues", type=click.IntRange(1, 500), default=6, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--speed", type=click.FloatRange(0.01, 10000), default=1.0, show_default=True)
 @click.option("--interval", type=float, help="Seconds between polls (default 2).")
@@ -237,7 +237,8 @@ def demo(
 ) -> None:
     """Run the board on the built-in call-centre simulator: no set-up, no network.
 
-    The day's counters go to a temporary store unless --store names one."""
+    A busy centre in its morning peak; the last 90 minutes of its day are counted before
+    the first frame. The day's counters go to a temporary store unless --store names one."""
     _check_recording_target(record)
     _require_terminal()
     settings = _settings(
