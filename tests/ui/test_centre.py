@@ -338,3 +338,15 @@ async def test_a_click_in_a_grouped_grid_selects_the_tile_under_it(clock: FakeCl
         assert grid.selected >= 3  # the second Carol (under Sales), not the first
         await pilot.click(AgentGrid, offset=(3, sales + 1))  # a heading: nothing changes
         assert grid.selected_agent.name == "Carol Talk"
+
+
+async def test_the_agent_detail_names_the_status_as_the_centre_does(clock: FakeClock) -> None:
+    app = make_app(clock, statuses=StatusVocabulary({42: StatusName("Callback")}))
+    async with running(app) as pilot:
+        grid = app.query_one(AgentGrid)
+        grid.select(next(i for i, a in enumerate(grid.agents) if a.username == "SIP1014"))
+        await pilot.press("enter")
+        await pilot.pause()
+        text = app.query_one(DetailPane).plain_text
+        assert "Callback (CALLB)" in text  # the state
+        assert "Callback (42)" in text  # the status code, by the centre's name

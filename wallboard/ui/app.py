@@ -880,6 +880,7 @@ class WallboardApp(App[int]):
                     self.options.local_time,
                     self._detail_gone_since,
                     show_phone=self.show_phone,
+                    status_name=self.board.statuses.label,
                 )
             )
         elif isinstance(target, CallerView):

@@ -75,9 +75,11 @@ def agent_detail(
     local_tz: bool,
     gone_since: float | None = None,
     show_phone: Callable[[str], str] = str,
+    status_name: Callable[[int | None], str] | None = None,
 ) -> Text:
     """Every field of an agent and of each of its calls; says so if the agent has gone.
-    Caller numbers (and numbers in the fields that may carry one) go through `show_phone`."""
+    Caller numbers (and numbers in the fields that may carry one) go through `show_phone`;
+    `status_name` names the status code (the centre's own names; default Voicenter's)."""
     ext = agent.extension
     sheet = _Sheet()
     _gone_notice(sheet, "agent", gone_since, local_tz)
@@ -88,7 +90,8 @@ def agent_detail(
     sheet.row("Name", _value(ext.name))
     sheet.row("Representative", _value(ext.representative))
     sheet.row("SIP username", _value(ext.username))
-    sheet.row("Status", f"{ext.status_label} ({ext.status})")
+    label = status_name(ext.status) if status_name is not None else ext.status_label
+    sheet.row("Status", f"{label} ({ext.status})")
     sheet.row("userID", _value(ext.user_id))
     sheet.row("onlineUserID", _value(ext.online_user_id))
     sheet.row("extensionID", _value(ext.extension_id))
