@@ -350,3 +350,15 @@ async def test_the_agent_detail_names_the_status_as_the_centre_does(clock: FakeC
         text = app.query_one(DetailPane).plain_text
         assert "Callback (CALLB)" in text  # the state
         assert "Callback (42)" in text  # the status code, by the centre's name
+
+
+async def test_the_detail_lays_out_names_too(clock: FakeClock) -> None:
+    app = make_app(clock, bidi="reorder")
+    async with running(app, snapshot=bidi_snapshot(clock)) as pilot:
+        grid = app.query_one(AgentGrid)
+        grid.select(next(i for i, a in enumerate(grid.agents) if a.username == "SIP2003"))
+        await pilot.press("enter")
+        await pilot.pause()
+        text = app.query_one(DetailPane).plain_text
+        assert text.splitlines()[0] == "Agent יול 12 השמ"
+        assert "משה 12 לוי" not in text

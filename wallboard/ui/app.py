@@ -29,6 +29,7 @@ from textual.widgets import Footer, Input
 from wallboard.core.agent_order import SortOrder, arrange
 from wallboard.core.agent_state import CUSTOM_FALLBACK_STYLE, StatusVocabulary
 from wallboard.core.alerts import AlertBook, AlertChanges
+from wallboard.core.bidi import reorder_line
 from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
 from wallboard.core.clock import Clock
 from wallboard.core.day_figures import DayFigures
@@ -382,6 +383,11 @@ class WallboardApp(App[int]):
         if mode == "always" or (mode == "wall" and self.wall):
             return mask_phone(phone)
         return phone
+
+    def show_name(self, name: str) -> str:
+        """A name (agent, queue, caller) as this screen draws it: in visual order when the
+        board lays out right-to-left text (`bidi = "reorder"`, key `b`)."""
+        return reorder_line(name) if self.bidi_reorder else name
 
     def alerted_subjects(self) -> dict[tuple[str, str], str]:
         """Active alerts by subject: `("queue", "5001")` or `("agent", sip_id)` → the worst
@@ -881,6 +887,7 @@ class WallboardApp(App[int]):
                     self._detail_gone_since,
                     show_phone=self.show_phone,
                     status_name=self.board.statuses.label,
+                    bidi=self.show_name,
                 )
             )
         elif isinstance(target, CallerView):
@@ -892,6 +899,7 @@ class WallboardApp(App[int]):
                     self.options.local_time,
                     self._detail_gone_since,
                     show_phone=self.show_phone,
+                    bidi=self.show_name,
                 )
             )
 

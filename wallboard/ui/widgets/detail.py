@@ -76,19 +76,21 @@ def agent_detail(
     gone_since: float | None = None,
     show_phone: Callable[[str], str] = str,
     status_name: Callable[[int | None], str] | None = None,
+    bidi: Callable[[str], str] = str,
 ) -> Text:
     """Every field of an agent and of each of its calls; says so if the agent has gone.
     Caller numbers (and numbers in the fields that may carry one) go through `show_phone`;
-    `status_name` names the status code (the centre's own names; default Voicenter's)."""
+    `status_name` names the status code (the centre's own names; default Voicenter's);
+    names go through `bidi` (`core.bidi.reorder_line` when the board lays them out)."""
     ext = agent.extension
     sheet = _Sheet()
     _gone_notice(sheet, "agent", gone_since, local_tz)
-    sheet.heading(f"Agent {agent.name}")
+    sheet.heading(f"Agent {bidi(agent.name)}")
     sheet.row("State", f"{agent.label} ({agent.word})")
     since = format_duration(now - agent.since_utc)
     sheet.row("In state for", since if agent.since_exact else f"≥ {since} (since board saw it)")
-    sheet.row("Name", _value(ext.name))
-    sheet.row("Representative", _value(ext.representative))
+    sheet.row("Name", bidi(_value(ext.name)))
+    sheet.row("Representative", bidi(_value(ext.representative)))
     sheet.row("SIP username", _value(ext.username))
     label = status_name(ext.status) if status_name is not None else ext.status_label
     sheet.row("Status", f"{label} ({ext.status})")
@@ -105,7 +107,7 @@ def agent_detail(
         state = call.state.value if hasattr(call.state, "value") else call.state  # type: ignore[union-attr]
         sheet.row("State", _value(state or "unknown"))
         sheet.row("Direction", _value(call.direction))
-        sheet.row("Caller name", mask_numbers(_value(call.caller_name), show_phone))
+        sheet.row("Caller name", bidi(mask_numbers(_value(call.caller_name), show_phone)))
         sheet.row("Caller number", show_phone(_value(call.caller_phone)))
         sheet.row("DID", _value(call.did or "—"))
         started = call.call_started - offset if call.call_started else None
@@ -145,14 +147,15 @@ def caller_detail(
     local_tz: bool,
     gone_since: float | None = None,
     show_phone: Callable[[str], str] = str,
+    bidi: Callable[[str], str] = str,
 ) -> Text:
-    """Every field of a waiting caller (its number drawn by `show_phone`); says so if the
-    caller has left the queue."""
+    """Every field of a waiting caller (its number drawn by `show_phone`, its queue's name
+    by `bidi`); says so if the caller has left the queue."""
     sheet = _Sheet()
     _gone_notice(sheet, "caller", gone_since, local_tz)
     phone = show_phone(caller.phone)
     sheet.heading(f"Waiting caller {phone}")
-    sheet.row("Queue", f"{caller.queue_name} ({caller.queue_id})")
+    sheet.row("Queue", f"{bidi(caller.queue_name)} ({caller.queue_id})")
     sheet.row("Number", phone)
     sheet.row("CallID", caller.call_id)
     sheet.row("Joined", _when(caller.joined_utc, local_tz))
