@@ -80,3 +80,11 @@ def test_wide_characters_keep_the_width() -> None:
 
 def test_reordering_off_is_the_plain_cut() -> None:
     assert fit_visual("דנה כהן", 10, fit, reorder=False) == fit("דנה כהן", 10)
+
+
+def test_an_alert_sentence_with_a_hebrew_name_reads_right() -> None:
+    # The board's own sentence is a left-to-right line: only the name is reversed.
+    sentence = "דנה כהן: Lunch break for 1:02:03"
+    assert reorder_line(sentence, sentence=True) == "ןהכ הנד: Lunch break for 1:02:03"
+    # A name alone takes its own direction (a Hebrew line), as a bidi terminal would.
+    assert reorder_line(sentence) == "Lunch break for 1:02:03 :ןהכ הנד"

@@ -40,19 +40,23 @@ def has_rtl(text: str) -> bool:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _visual(text: str) -> str:
-    shown: str = get_display(text)
+def _visual(text: str, base: str | None = None) -> str:
+    shown: str = get_display(text, base_dir=base)
     return _marks_after_letters(shown)
 
 
-def reorder_line(text: str) -> str:
+def reorder_line(text: str, *, sentence: bool = False) -> str:
     """One line of `text` (logical order) in visual order, for a terminal that draws
     characters left to right as it gets them. Text with no right-to-left letter is
     returned as it is. The result holds the same characters (brackets mirrored), so it
-    takes as many cells."""
+    takes as many cells.
+
+    A name's direction is its first letter's (a Hebrew name is a right-to-left line); a
+    `sentence` of the board's own (an alert: "דנה כהן: Lunch break for 1:00") is a
+    left-to-right line with the name inside it."""
     if not has_rtl(text):
         return text
-    return _visual(text)
+    return _visual(text, "L" if sentence else None)
 
 
 def _marks_after_letters(shown: str) -> str:

@@ -389,6 +389,11 @@ class WallboardApp(App[int]):
         board lays out right-to-left text (`bidi = "reorder"`, key `b`)."""
         return reorder_line(name) if self.bidi_reorder else name
 
+    def show_sentence(self, text: str) -> str:
+        """A sentence of the board's own holding names (an alert's), as this screen draws
+        it: a left-to-right line, its right-to-left names laid out when the board does."""
+        return reorder_line(text, sentence=True) if self.bidi_reorder else text
+
     def alerted_subjects(self) -> dict[tuple[str, str], str]:
         """Active alerts by subject: `("queue", "5001")` or `("agent", sip_id)` → the worst
         level ("warn" or "alert"), for the panels to mark the queue row or agent tile."""
@@ -731,6 +736,7 @@ class WallboardApp(App[int]):
                 self._acknowledge,
                 self.action_mute,
                 show_phone=self.show_phone,
+                bidi=self.show_sentence,
             )
         )
 
