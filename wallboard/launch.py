@@ -47,6 +47,7 @@ def board_options(settings: Settings) -> BoardOptions:
         desktop=choose_desktop(settings.alerts.desktop, os.environ),
         tmux=bool(os.environ.get("TMUX")),
         mute_s=settings.alerts.mute_s,
+        queue_targets=settings.thresholds(),
     )
 
 

@@ -59,3 +59,13 @@ def test_severity_of_a_wait_follows_the_thresholds() -> None:
     assert severity(queue(1, 60), None, LIMITS, NOW) == 3
     assert severity(queue(1, 180), None, LIMITS, NOW) == 2
     assert severity(queue(1), "warn", LIMITS, NOW) == 1
+
+
+def test_service_level_standing_against_the_target() -> None:
+    from wallboard.core.service_level import Standing, standing
+
+    assert standing(None, 80) is None
+    assert standing(80.0, 80) is Standing.MET
+    assert standing(75.0, 80) is Standing.CLOSE
+    assert standing(74.9, 80) is Standing.MISSED
+    assert standing(100.0, 100) is Standing.MET

@@ -27,12 +27,22 @@ from textual.widgets import Footer, Input
 
 from wallboard.core.agent_order import SortOrder, arrange
 from wallboard.core.alerts import AlertBook, AlertChanges
-from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
+from wallboard.core.board import (
+    AgentView,
+    Board,
+    CallerView,
+    QueueView,
+    WaitLevel,
+    WaitThresholds,
+)
 from wallboard.core.clock import Clock
 from wallboard.core.day_figures import DayFigures
+from wallboard.core.day_metrics import Outcome, ThresholdTable
 from wallboard.core.durations import format_duration
 from wallboard.core.health import Health
 from wallboard.core.phone import mask_phone
+from wallboard.core.queue_trend import WaitingTrend
+from wallboard.core.recent_outcomes import RecentOutcomes
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.text import plain
 from wallboard.sources.base import HubState, Source, SourceFailure
@@ -52,7 +62,7 @@ from wallboard.ui.themes import (
     load_themes,
 )
 from wallboard.ui.widgets.agent_grid import AgentGrid
-from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail
+from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail, queue_detail
 from wallboard.ui.widgets.health_line import HealthLine, health_text, source_label
 from wallboard.ui.widgets.queue_panel import QueuePanel
 from wallboard.ui.widgets.totals import TotalsBar
@@ -92,6 +102,8 @@ class BoardOptions:
     mute_s: float = 900.0  # how long `m` mutes off-screen notifications
     # Caller numbers: "wall" masks them in wall mode, "always" everywhere, "never" nowhere.
     mask_callers: str = "wall"
+    # Service-level settings per queue (the queue table colours each queue against its target).
+    queue_targets: ThresholdTable = field(default_factory=ThresholdTable)
 
 
 class DayCounter(Protocol):
@@ -198,7 +210,11 @@ class WallboardApp(App[int]):
         self.filter_text = ""
         self.compact = self.options.compact
         self.wall = self.options.wall
-        self.detail_for: AgentView | CallerView | None = None
+        self.detail_for: AgentView | CallerView | QueueView | None = None
+        # Callers waiting per queue each minute of the last hour (the queue table's trend),
+        # and each queue's last outcomes (the queue detail's), both bounded.
+        self.waiting_trend = WaitingTrend()
+        self.recent_outcomes = RecentOutcomes()
         self._detail_gone_since: float | None = None
         self.theme_problems: list[str] = []
         self.board_themes: dict[str, BoardTheme] = load_themes(self.theme_problems)
@@ -215,9 +231,10 @@ class WallboardApp(App[int]):
     def compose(self) -> ComposeResult:
         """Totals, then the grid beside the queues and the detail pane, then health and keys."""
         yield TotalsBar(id="totals")
+        # The queue table across the whole width: its columns need the room.
+        yield QueuePanel(id="queues")
         with Horizontal(id="main"):
             yield AgentGrid(id="grid")
-            yield QueuePanel(id="queues")
             yield DetailPane(id="detail")
         yield Input(placeholder="filter agents: name, representative or SIP id", id="filter")
         yield HealthLine(id="health")
@@ -323,7 +340,8 @@ class WallboardApp(App[int]):
         self.query_one(AgentGrid).set_time(shown)
         self.query_one(QueuePanel).set_time(shown)
         self._rearrange()
-        self.query_one(QueuePanel).set_queues(self.board.queues)
+        self.waiting_trend.record(self.board.queues, now)
+        self._show_queues()
         self._refresh_detail_target()
         self.redraw_timers()
 
@@ -331,10 +349,35 @@ class WallboardApp(App[int]):
         if self.recorder is None:
             return
         try:
-            self.recorder.record(snapshot)
+            self._remember_outcomes(self.recorder.record(snapshot))
             self.day_figures = DayFigures.from_report(self.recorder.report(self.clock.now()))
         except Exception as error:  # counting must never take the live picture down
             self.log.error("the day's counters could not take a snapshot", error=repr(error))
+
+    def _remember_outcomes(self, outcomes: object) -> None:
+        """Keep the poll's callers' outcomes for the queue detail."""
+        if isinstance(outcomes, tuple):
+            self.recent_outcomes.add(o for o in outcomes if isinstance(o, Outcome))
+
+    def _show_queues(self) -> None:
+        """The queue table from the board, today's figures, alerts and the trend."""
+        self.query_one(QueuePanel).set_queues(
+            self.board.queues,
+            day=self.day_figures,
+            alerted=self.alerted_subjects(),
+            targets=self.options.queue_targets,
+            trend=self.waiting_trend,
+            available=self.queue_agents_available(),
+            phone=self.show_phone,
+        )
+
+    def queue_agents_available(self) -> dict[int, int]:
+        """Agents available per queue ID, where teams map agents to queues.
+
+        The hook for teams: empty while no mapping exists, and the queue table then shows no
+        "Avail" column.
+        """
+        return {}
 
     # --- what the panels read besides the board ---------------------------------------------
     def show_phone(self, phone: str) -> str:
@@ -532,6 +575,7 @@ class WallboardApp(App[int]):
         shown = self._timer_time(now, advance)
         grid.show_time(shown)
         queues.show_time(shown)
+        queues.set_alerts(self.alerted_subjects())
         totals = self.query_one(TotalsBar)
         level = self.board.wait_level(self.board.totals.oldest_join_utc, shown)
         totals.show(
@@ -709,6 +753,8 @@ class WallboardApp(App[int]):
         grid.show_cursor = queues.show_cursor = not wall
         grid.redraw_all()
         queues.redraw_all()
+        if self.board.snapshot is not None:
+            self._show_queues()  # caller numbers are masked on a wall
         self._wall_page = 0
         if not wall:
             grid.show_page(0)
@@ -718,6 +764,12 @@ class WallboardApp(App[int]):
     @on(AgentGrid.AgentChosen)
     def _agent_chosen(self, message: AgentGrid.AgentChosen) -> None:
         self.detail_for = message.agent
+        self._detail_gone_since = None
+        self._open_detail()
+
+    @on(QueuePanel.QueueChosen)
+    def _queue_chosen(self, message: QueuePanel.QueueChosen) -> None:
+        self.detail_for = message.queue
         self._detail_gone_since = None
         self._open_detail()
 
@@ -735,7 +787,7 @@ class WallboardApp(App[int]):
     def _refresh_detail_target(self) -> None:
         """After new data, follow the same agent or caller, or note when it has gone."""
         target = self.detail_for
-        found: AgentView | CallerView | None = None
+        found: AgentView | CallerView | QueueView | None = None
         if isinstance(target, AgentView):
             found = next((a for a in self.board.agents if a.key == target.key), None)
         elif isinstance(target, CallerView):
@@ -743,6 +795,8 @@ class WallboardApp(App[int]):
                 (c for q in self.board.queues for c in q.callers if c.call_id == target.call_id),
                 None,
             )
+        elif isinstance(target, QueueView):
+            found = next((q for q in self.board.queues if q.queue_id == target.queue_id), None)
         if found is not None:
             self.detail_for = found
             self._detail_gone_since = None
@@ -766,6 +820,22 @@ class WallboardApp(App[int]):
         elif isinstance(target, CallerView):
             pane.set_title("Waiting caller (Esc closes)")
             pane.show(caller_detail(target, now, self.options.local_time, self._detail_gone_since))
+        elif isinstance(target, QueueView):
+            pane.set_title("Queue detail (Esc closes)")
+            pane.show(
+                queue_detail(
+                    target,
+                    self.day_figures.queue(target.queue_id),
+                    self.options.queue_targets.for_queue(target.queue_id, target.name),
+                    self.recent_outcomes.last(target.queue_id)
+                    if self.recorder is not None
+                    else None,
+                    now,
+                    self.options.local_time,
+                    self._detail_gone_since,
+                    self.show_phone,
+                )
+            )
 
     # --- layout and terminal --------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
