@@ -43,8 +43,9 @@ from wallboard.ui.widgets.line_view import TEXT_SPAN, LineView, Span, right
 
 NO_DATA = "—"
 ALERT_MARK = "⚑ "
-NAME_MIN = 12  # a name column narrower than this drops a column instead (or cuts, at last)
-NAME_MAX = 40
+NAME_MIN = 16  # a name column narrower than this drops a column instead (or cuts, at last)
+NAME_ROOM = 32  # room for a name before spare cells go to the trend
+LONGEST_WIDTH = 9
 TREND_MIN = 12  # minutes of trend worth drawing
 TREND_HEADER = "Waiting, last hour"
 LONG_WAITING_WIDTH = 19  # " 123 callers waiting"
@@ -87,34 +88,30 @@ class TableLayout:
     trend_width: int  # minutes of trend shown (0: none)
 
 
-def plan_columns(
-    width: int, name_need: int, has_available: bool, min_name: int = NAME_MIN
-) -> TableLayout:
-    """The table's layout at `width`: drop columns in `DROP_ORDER` until the name fits.
+def plan_columns(width: int, has_available: bool) -> TableLayout:
+    """The table's layout at `width`: drop columns in `DROP_ORDER` until the name column
+    has `NAME_MIN` cells; room beyond `NAME_ROOM` for the name widens the trend (up to an
+    hour), then the name again.
 
-    `name_need` is the longest name's width; a name column gets at least the smaller of
-    it and `min_name` before any figure column goes; spare room widens the trend.
+    The layout depends on the width alone, never on the names: a new queue, or a long
+    name, moves no column of the other rows.
     """
     dropped: set[str] = set() if has_available else {"available"}
-    need = max(5, min(NAME_MAX, name_need))
-    floor = min(need, min_name)
 
     def fixed() -> int:
         waiting = SHORT_WAITING_WIDTH if "waiting-words" in dropped else LONG_WAITING_WIDTH
         figures = sum(c.width for c in FIGURE_COLUMNS if c.key not in dropped)
         trend = 0 if "trend" in dropped else TREND_MIN + 2
-        return waiting + 9 + figures + trend
+        return waiting + LONGEST_WIDTH + figures + trend
 
     for step in DROP_ORDER:
-        if width - fixed() >= floor:
+        if width - fixed() >= NAME_MIN:
             break
         dropped.add(step)
     spare = width - fixed()
     trend = 0
     if "trend" not in dropped:
-        # The name first up to its need, then the trend up to an hour, then the name.
-        extra = max(0, spare - need)
-        trend = TREND_MIN + min(MINUTES - TREND_MIN, extra)
+        trend = TREND_MIN + min(MINUTES - TREND_MIN, max(0, spare - NAME_ROOM))
         spare -= trend - TREND_MIN
     name_width = max(1, spare)
     waiting = SHORT_WAITING_WIDTH if "waiting-words" in dropped else LONG_WAITING_WIDTH
@@ -270,7 +267,7 @@ class QueuePanel(LineView):
         self._available: Mapping[int, int] = {}
         self._phone: Callable[[str], str] = str
         self._layout: TableLayout | None = None
-        self._layout_key: tuple[int, int, bool] | None = None
+        self._layout_key: tuple[int, bool] | None = None
         self._height = 0
 
     # --- data in --------------------------------------------------------------------------
@@ -368,12 +365,11 @@ class QueuePanel(LineView):
 
     # --- layout ---------------------------------------------------------------------------
     def _plan(self) -> None:
-        """Work out the columns for the width and the names (again only when they change)."""
-        need = max((cell_len(q.name) for q in self._queues), default=5) + len(ALERT_MARK)
-        key = (self.line_width, need, bool(self._available))
+        """Work out the columns for the width (again only when it changes)."""
+        key = (self.line_width, bool(self._available))
         if key != self._layout_key:
             self._layout_key = key
-            self._layout = plan_columns(self.line_width, need, bool(self._available))
+            self._layout = plan_columns(self.line_width, bool(self._available))
             self._epoch += 1  # every line is laid out anew
 
     @property
@@ -436,11 +432,11 @@ class QueuePanel(LineView):
             look = (level, selected, bool(queue.callers))
             back = (line.figures, selected)
         # The wait is a text span: patched in place as it ticks, while its colour holds.
-        cells = right(wait, 9)
+        cells = right(wait, LONGEST_WIDTH)
         return (
             (0, x, front),
-            (x, 9, (TEXT_SPAN, cells, look)),
-            (x + 9, max(0, width - x - 9), back),
+            (x, LONGEST_WIDTH, (TEXT_SPAN, cells, look)),
+            (x + LONGEST_WIDTH, max(0, width - x - LONGEST_WIDTH), back),
         )
 
     def build_line(self, index: int, width: int) -> list[Segment]:
@@ -456,7 +452,7 @@ class QueuePanel(LineView):
             wait, level = self._wait(line.caller.joined_utc)
             segments = [
                 Segment(cut("  " + line.phone, front_width), base),
-                Segment(right(wait, 9), base + self._styles.get(level, base)),
+                Segment(right(wait, LONGEST_WIDTH), base + self._styles.get(level, base)),
             ]
         else:
             segments = self._heading(line, layout, base)
@@ -468,7 +464,7 @@ class QueuePanel(LineView):
     def _header(self, layout: TableLayout, width: int) -> list[Segment]:
         style = self._plain + Style(bold=True, dim=True)
         text = cut("Queue", layout.name_width)
-        text += right("Waiting", layout.waiting_width) + right("Longest", 9)
+        text += right("Waiting", layout.waiting_width) + right("Longest", LONGEST_WIDTH)
         text += "".join(right(c.header, c.width) for c in layout.columns)
         if layout.trend_width:
             header = TREND_HEADER if layout.trend_width >= 60 else f"last {layout.trend_width} min"
@@ -488,7 +484,7 @@ class QueuePanel(LineView):
             Segment(cut(name, layout.name_width), bold + mark if mark else bold),
             Segment(right(words, layout.waiting_width), bold if count else base),
             Segment(
-                right(wait, 9),
+                right(wait, LONGEST_WIDTH),
                 base + self._styles[level] if count and level in self._styles else base,
             ),
         ]
