@@ -11,7 +11,7 @@ import random
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Digits, Footer, Input
+from textual.widgets import Footer, Input
 from ui_support import (
     HEBREW_NAME,
     HOSTILE_NAME,
@@ -26,13 +26,14 @@ from ui_support import (
     view_lines,
 )
 
+from wallboard.core.board import WaitLevel
 from wallboard.ui.app import POLL_LEAD_S, BoardOptions, WallboardApp
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane
 from wallboard.ui.widgets.health_line import HealthLine
 from wallboard.ui.widgets.queue_panel import QueuePanel
-from wallboard.ui.widgets.totals import TotalsBar
+from wallboard.ui.widgets.totals import BigFigures, TotalsBar
 
 # The grid's order under the default sort (state, then name): calls first, then statuses.
 STATE_ORDER = [
@@ -631,11 +632,11 @@ async def test_w_wall_mode_big_digits_no_footer(board_app) -> None:
         assert app.wall and app.screen.has_class("-wall")
         assert not app.query_one(Footer).display
         assert not app.query_one("#totals-text").display
-        big = app.query_one("#totals-big")
+        big = app.query_one(BigFigures)
         assert big.display and big.region.height >= 4
-        for key, value in [("waiting", "4"), ("longest", "4:00"), ("logged_in", "15")]:
-            assert app.query_one(f"#big-{key}", Digits).value == value
-        assert app.query_one("#card-longest").has_class("wait-alert")
+        cards = {placed.card.label: placed.card for placed in big.bands[0][1]}
+        assert cards["WAITING"].text == "4" and cards["LONGEST"].text == "4:00"
+        assert cards["LONGEST"].style == app._wait_styles[WaitLevel.ALERT]  # 4:00 ≥ 3:00
         screen = screen_text(app)
         assert "WAITING" in screen and "LONGEST" in screen
         assert "Quit" not in screen  # no key hints on a wall
@@ -1017,7 +1018,7 @@ async def test_timers_step_one_second_per_tick_with_jittery_ticks_half_a_second_
 async def test_wait_turns_warning_then_alert(board_app, clock) -> None:
     app = board_app()
     async with running(app) as pilot:
-        card = app.query_one("#card-longest")
+        card = app.query_one(BigFigures)  # its class: the longest wait's level
         assert card.has_class("wait-alert")  # Support's caller has waited 4:00
         ques = fixed_queues()
         ques[1]["Callers"] = []

@@ -65,7 +65,7 @@ from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail, queue_detail
 from wallboard.ui.widgets.health_line import HealthLine, health_text, source_label
 from wallboard.ui.widgets.queue_panel import QueuePanel
-from wallboard.ui.widgets.totals import TotalsBar
+from wallboard.ui.widgets.totals import MAX_QUEUE_CARDS, QueueLevel, TotalsBar
 
 if TYPE_CHECKING:
     from wallboard.core.alerts import Alert
@@ -371,6 +371,26 @@ class WallboardApp(App[int]):
             phone=self.show_phone,
         )
 
+    def _queue_levels(self) -> tuple[QueueLevel, ...]:
+        """Each queue's service level today against its target (for the wall's big view;
+        only when there are few queues)."""
+        queues = self.board.queues
+        if not self.wall or len(queues) > MAX_QUEUE_CARDS:
+            return ()
+        levels = []
+        for queue in self.query_one(QueuePanel).ordered_queues:
+            row = self.day_figures.queue(queue.queue_id)
+            value = row.get("service_level_pct") if row is not None else None
+            target = self.options.queue_targets.for_queue(queue.queue_id, queue.name)
+            levels.append(
+                QueueLevel(
+                    queue.name,
+                    float(value) if isinstance(value, int | float) else None,
+                    target.service_level_target_pct,
+                )
+            )
+        return tuple(levels)
+
     def queue_agents_available(self) -> dict[int, int]:
         """Agents available per queue ID, where teams map agents to queues.
 
@@ -583,6 +603,10 @@ class WallboardApp(App[int]):
             shown,
             f"wait-{level.value}",
             self._wait_styles.get(level, Style()),
+            day=self.day_figures.centre if self.day_figures.known else None,
+            target_pct=self.options.queue_targets.default.service_level_target_pct,
+            queue_levels=self._queue_levels(),
+            wait_styles=self._wait_styles,
         )
         # Old data, or an answer too odd to trust (no extensions after many): say why.
         reason = (

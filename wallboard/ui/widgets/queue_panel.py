@@ -304,6 +304,11 @@ class QueuePanel(LineView):
             self._phone = phone
         self._rebuild()
 
+    @property
+    def ordered_queues(self) -> tuple[QueueView, ...]:
+        """The queues in the table's order (trouble first)."""
+        return tuple(line.queue for line in self._lines if line.kind == "queue" and line.queue)
+
     def set_alerts(self, alerted: Mapping[tuple[str, str], str]) -> None:
         """Take the active alerts (checked between polls too); reorders when they changed."""
         queue_alerts = {k: v for k, v in alerted.items() if k[0] == "queue"}
