@@ -45,6 +45,7 @@ NO_DATA = "—"
 ALERT_MARK = "⚑ "
 NAME_MIN = 16  # a name column narrower than this drops a column instead (or cuts, at last)
 NAME_ROOM = 32  # room for a name before spare cells go to the trend
+NAME_MAX = 40
 LONGEST_WIDTH = 9
 TREND_MIN = 12  # minutes of trend worth drawing
 TREND_HEADER = "Waiting, last hour"
@@ -91,7 +92,7 @@ class TableLayout:
 def plan_columns(width: int, has_available: bool) -> TableLayout:
     """The table's layout at `width`: drop columns in `DROP_ORDER` until the name column
     has `NAME_MIN` cells; room beyond `NAME_ROOM` for the name widens the trend (up to an
-    hour), then the name again.
+    hour), then the name again, up to `NAME_MAX`.
 
     The layout depends on the width alone, never on the names: a new queue, or a long
     name, moves no column of the other rows.
@@ -113,7 +114,9 @@ def plan_columns(width: int, has_available: bool) -> TableLayout:
     if "trend" not in dropped:
         trend = TREND_MIN + min(MINUTES - TREND_MIN, max(0, spare - NAME_ROOM))
         spare -= trend - TREND_MIN
-    name_width = max(1, spare)
+    # Beyond `NAME_MAX` the eye would travel too far from a name to its figures: the
+    # rest of a very wide line stays blank at the right.
+    name_width = max(1, min(spare, NAME_MAX))
     waiting = SHORT_WAITING_WIDTH if "waiting-words" in dropped else LONG_WAITING_WIDTH
     return TableLayout(
         name_width=name_width,
@@ -394,10 +397,13 @@ class QueuePanel(LineView):
             self.styles.height = wanted
 
     def on_resize(self) -> None:
-        """A new width: the columns are planned again."""
+        """A new size: the columns are planned again, and the cursor kept in view."""
         super().on_resize()
         self._plan()
         self.relayout()
+        top, height = int(self.scroll_y), self.size.height
+        if height and not top < self.selected < top + height:
+            self.scroll_to(y=max(0, self.selected - height + 1), animate=False)
 
     # --- drawing --------------------------------------------------------------------------
     @property
