@@ -391,7 +391,11 @@ class QueuePanel(LineView):
     def _fit_height(self) -> None:
         """Ask for as many rows as there are lines (the CSS caps it), growing at once and
         shrinking only when `SHRINK_SLACK` rows are spare: a new height costs a layout pass."""
+        # Never more than the screen: past the CSS cap, a growing queue changes nothing.
+        screen = self.screen.size.height if self.is_attached else 0
         wanted = len(self._lines) + BORDER_ROWS
+        if screen:
+            wanted = min(wanted, screen)
         if wanted > self._height or wanted <= self._height - SHRINK_SLACK:
             self._height = wanted
             self.styles.height = wanted
