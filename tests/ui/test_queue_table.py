@@ -246,3 +246,28 @@ async def test_a_tick_patches_only_the_waits(clock: FakeClock) -> None:
         assert regions and all(r.width <= 2 for r in regions)
         x = view.table_layout.longest_x
         assert all(x <= r.x < x + 9 for r in regions)
+
+
+def test_columns_are_dropped_in_the_documented_order() -> None:
+    """Narrowing one cell at a time, columns go in DROP_ORDER and the four kept stay."""
+    from wallboard.ui.widgets.queue_panel import DROP_ORDER, NAME_MIN, plan_columns
+
+    seen: list[str] = []
+    for width in range(300, 30, -1):
+        layout = plan_columns(width, has_available=True)
+        shown = {c.key for c in layout.columns}
+        present = shown | ({"trend"} if layout.trend_width else set())
+        present |= {"waiting-words"} if layout.waiting_width == 19 else set()
+        for key in (k for k in DROP_ORDER if k not in present):
+            if key not in seen:
+                seen.append(key)
+        assert "sl" in shown  # name, waiting, longest wait and service level always
+        used = layout.longest_x + 9 + sum(c.width for c in layout.columns)
+        used += layout.trend_width + 2 if layout.trend_width else 0
+        assert used <= width or layout.name_width < NAME_MIN, width
+    assert seen == list(DROP_ORDER)
+    # No teams mapping: no "Avail" column at any width.
+    assert all(
+        "available" not in {c.key for c in plan_columns(w, has_available=False).columns}
+        for w in range(40, 300)
+    )
