@@ -406,7 +406,7 @@ class QueuePanel(LineView):
         self._plan()
         self.relayout()
         top, height = int(self.scroll_y), self.size.height
-        if height and not top < self.selected < top + height:
+        if height and not top <= self.selected < top + height:
             self.scroll_to(y=max(0, self.selected - height + 1), animate=False)
 
     # --- drawing --------------------------------------------------------------------------
