@@ -222,7 +222,7 @@ class TotalsBar(Vertical):
                     TODAY_NONE
                     if level.service_level_pct is None
                     else f"{level.service_level_pct:.0f}%",
-                    "100%",
+                    "00%",  # 100 % is rare: that card then widens (or the band shrinks)
                     _standing_style(level.service_level_pct, level.target_pct, styles),
                 )
                 for level in queue_levels
