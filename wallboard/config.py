@@ -136,6 +136,10 @@ class Settings(BaseSettings):
     timezone: str | None = None  # default: the machine's zone
     day_starts: str = "00:00"
     keep_days: int = Field(default=35, ge=1, le=3660)
+    # Recordings (`--record PATH`): a file is rotated past this size (or a day's age), and
+    # rotated files older than `record_keep_days` are deleted.
+    record_max_mb: float = Field(default=64.0, ge=0.01, le=100_000)
+    record_keep_days: int = Field(default=14, ge=1, le=3660)
     # Alerts (README, "Alerts"); None switches a rule off.
     waiting_alert: int | None = Field(default=None, ge=0)
     min_calls: int = Field(default=10, ge=0)

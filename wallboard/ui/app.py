@@ -189,7 +189,8 @@ class WallboardApp(App[int]):
         # The day's figures and alerts as the hub sent them (None before any, or without).
         self.day_report: dict[str, Any] | None = None
         # The day's figures as the panels read them (from `recorder` or the hub's report).
-        self.day_figures = DayFigures()
+        self._day_figures = DayFigures()
+        self._day_figures_due = False  # counted since the figures were last made
         self.hub_alerts: tuple[dict[str, Any], ...] = ()
         self.hub: HubState | None = None
         # The fast paths decided on at start-up (ui/_textual_compat: private Textual code,
@@ -350,7 +351,7 @@ class WallboardApp(App[int]):
             return
         try:
             self._remember_outcomes(self.recorder.record(snapshot))
-            self.day_figures = DayFigures.from_report(self.recorder.report(self.clock.now()))
+            self._day_figures_due = True
         except Exception as error:  # counting must never take the live picture down
             self.log.error("the day's counters could not take a snapshot", error=repr(error))
 
@@ -400,6 +401,26 @@ class WallboardApp(App[int]):
         return {}
 
     # --- what the panels read besides the board ---------------------------------------------
+    @property
+    def day_figures(self) -> DayFigures:
+        """The day's figures as the panels read them: made from the counted day when first
+        read after a snapshot (a replay catching up counts hundreds of polls between two
+        draws, and the report copies every agent's counters), or the hub's report."""
+        if self._day_figures_due and self.recorder is not None:
+            self._day_figures_due = False
+            try:
+                report = self.recorder.report(self.clock.now())
+            except Exception as error:  # the figures must never take the live picture down
+                self.log.error("the day's figures could not be made", error=repr(error))
+                report = None
+            self._day_figures = DayFigures.from_report(report)
+        return self._day_figures
+
+    @day_figures.setter
+    def day_figures(self, figures: DayFigures) -> None:
+        self._day_figures = figures
+        self._day_figures_due = False
+
     def show_phone(self, phone: str) -> str:
         """A caller's number as this screen may show it (masked per `mask_callers`)."""
         mode = self.options.mask_callers
@@ -451,6 +472,19 @@ class WallboardApp(App[int]):
             write_to_terminal(
                 self, desktop_sequence(kind, title, alert.text, tmux=self.options.tmux)
             )
+
+    def health_note(self) -> str | None:
+        """Lasting problems beside the feed's own: the day's store, and the source's own
+        (a recording that cannot be written, say)."""
+        notes = (
+            self.recorder.problem if self.recorder is not None else None,
+            getattr(self.source, "problem", None),
+        )
+        return " · ".join(note for note in notes if isinstance(note, str) and note) or None
+
+    def replay_status(self, now: float) -> str | None:
+        """What a replay says first on the health line (`wallboard.ui.replay`); None live."""
+        return None
 
     def alert_summary(self, now: float) -> str | None:
         """What the health line says of alerts: how many, and whether muted."""
@@ -626,8 +660,9 @@ class WallboardApp(App[int]):
                 now,
                 warning,
                 self.options.local_time,
-                note=self.recorder.problem if self.recorder is not None else None,
+                note=self.health_note(),
                 alerts=self.alert_summary(now),
+                replay=self.replay_status(now),
             ),
             failing,
         )
