@@ -271,3 +271,39 @@ def test_columns_are_dropped_in_the_documented_order() -> None:
         "available" not in {c.key for c in plan_columns(w, has_available=False).columns}
         for w in range(40, 300)
     )
+
+
+def test_callers_listed_per_queue_leave_room_for_every_heading() -> None:
+    from wallboard.ui.widgets.queue_panel import callers_per_queue
+
+    assert callers_per_queue([2, 1, 1], None) is None  # no cap known: all of them
+    assert callers_per_queue([2, 1, 1], 8) is None  # 1 + 3 + 4 lines fit
+    # 6, 8, 3, 5, 1, 0 waiting in 22 lines: two each, and "… N more" under four queues.
+    assert callers_per_queue([6, 8, 3, 5, 1, 0], 22) == 2
+    assert callers_per_queue([6, 8, 3, 5, 1, 0], 7) == 0  # headings only
+    assert callers_per_queue([50], 5) == 2  # header, heading, 2 callers, "… 48 more"
+
+
+async def test_a_busy_queue_lists_some_callers_and_every_heading_stays_in_view(
+    clock: FakeClock,
+) -> None:
+    ques = fixed_queues()
+    ques[0]["Callers"] = [
+        {"Phone": f"05010000{i:02d}", "JoinTime": T0 - 300 - i, "CallID": f"s{i}", "Duration": 1}
+        for i in range(25)
+    ]
+    app = make_app(clock)
+    async with running(app, size=(120, 40), snapshot=make_snapshot(clock, queues=ques)) as pilot:
+        view = panel(app)
+        lines = [line.strip() for line in view_lines(view)]
+        assert view.line_count() <= view.size.height  # nothing below the fold
+        for name in ("Sales", "Support", "Billing"):
+            assert any(line.startswith(name) for line in lines), name
+        more = next(line for line in lines if "more waiting" in line)
+        listed = sum(1 for ln in view._lines if ln.caller is not None and ln.queue.name == "Sales")
+        assert more.startswith(f"… {25 - listed} more waiting")
+        # Enter on that line opens the queue, whose detail lists its callers.
+        index = next(i for i, ln in enumerate(view._lines) if ln.kind == "more")
+        await pilot.press("tab", *["down"] * (index - 1), "enter")
+        assert detail(app).splitlines()[0] == "Queue Sales (101)"
+        assert "0501000024" in detail(app)  # the longest waiting, listed in the detail

@@ -214,6 +214,7 @@ class DetailPane(LineView):
 
 # --- the queue detail (queue table: Enter on a queue's heading) ----------------------------
 RECENT_SHOWN = 15
+WAITING_SHOWN = 30
 
 
 def _clock(utc: float, local_tz: bool) -> str:
@@ -250,6 +251,10 @@ def queue_detail(
     sheet.row("Waiting now", f"{count} caller{'s' if count != 1 else ''} waiting")
     oldest = queue.oldest_join_utc
     sheet.row("Longest now", format_duration(now - oldest) if oldest is not None else "—")
+    for caller in queue.callers[:WAITING_SHOWN]:
+        sheet.row("  " + phone(caller.phone), format_duration(now - caller.joined_utc))
+    if count > WAITING_SHOWN:
+        sheet.row("  …", f"{count - WAITING_SHOWN} more")
     sheet.heading("Today")
     sheet.row("Answered", _figure(row, "answered"))
     abandoned = _figure(row, "abandoned")

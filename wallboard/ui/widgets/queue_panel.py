@@ -30,6 +30,7 @@ from rich.style import Style
 from textual.binding import Binding
 from textual.color import Color
 from textual.events import Click
+from textual.geometry import Size
 from textual.message import Message
 
 from wallboard.core.board import CallerView, QueueView, WaitLevel, WaitThresholds
@@ -206,19 +207,36 @@ def queue_figures(
     )
 
 
+def callers_per_queue(waiting: list[int], room: int | None) -> int | None:
+    """How many callers each queue lists so that every queue's heading fits in `room`
+    lines (a header, the headings, the callers, and a "… N more" line per queue cut
+    short); None: all of them. 0: headings only (the heading says how many wait)."""
+    total = 1 + len(waiting) + sum(waiting)
+    if room is None or total <= room:
+        return None
+    for each in range(max(waiting, default=0), 0, -1):
+        used = 1 + len(waiting) + sum(min(n, each) + (n > each) for n in waiting)
+        if used <= room:
+            return each
+    return 0
+
+
 @dataclass(frozen=True, slots=True)
 class _Line:
-    kind: str  # "header", "queue" or "caller"
+    kind: str  # "header", "queue", "caller" or "more" (callers not listed)
     queue: QueueView | None = None
     caller: CallerView | None = None
     figures: QueueFigures | None = None
     phone: str = ""  # the caller's number as this screen may show it
+    hidden: int = 0  # a "more" line: how many of the queue's callers are not listed
 
     @property
     def key(self) -> tuple[str, object]:
         """What the cursor follows through a reorder: the queue or the caller."""
         if self.caller is not None:
             return ("caller", self.caller.call_id)
+        if self.kind == "more" and self.queue is not None:
+            return ("more", self.queue.queue_id)
         if self.queue is not None:
             return ("queue", self.queue.queue_id)
         return ("header", 0)
@@ -272,6 +290,7 @@ class QueuePanel(LineView):
         self._layout: TableLayout | None = None
         self._layout_key: tuple[int, bool] | None = None
         self._height = 0
+        self._room_used: int | None = None  # the room the callers were listed for
 
     # --- data in --------------------------------------------------------------------------
     def set_queues(
@@ -322,6 +341,8 @@ class QueuePanel(LineView):
     def _rebuild(self) -> None:
         chosen = self._selected_key
         ordered = order_queues(self._queues, self._alerted, self.thresholds, self.now)
+        self._room_used = self._room()
+        per_queue = callers_per_queue([len(q.callers) for q in ordered], self._room_used)
         lines = [_HEADER]
         trend_now = self.now
         for queue in ordered:
@@ -340,10 +361,12 @@ class QueuePanel(LineView):
                 series,
             )
             lines.append(_Line("queue", queue, None, figures))
+            shown = queue.callers if per_queue is None else queue.callers[:per_queue]
             lines.extend(
-                _Line("caller", queue, caller, None, self._phone(caller.phone))
-                for caller in queue.callers
+                _Line("caller", queue, caller, None, self._phone(caller.phone)) for caller in shown
             )
+            if per_queue and len(queue.callers) > per_queue:
+                lines.append(_Line("more", queue, hidden=len(queue.callers) - per_queue))
         self._lines = lines
         self._plan()
         index = next((i for i, line in enumerate(lines) if line.key == chosen), None)
@@ -357,6 +380,24 @@ class QueuePanel(LineView):
         self._remember_selection()
         self._fit_height()
         self.relayout()
+
+    def _room(self) -> int | None:
+        """Lines the table may take (its CSS `max-height`, less the border); None before
+        the screen is laid out or without a cap."""
+        cap = self.styles.max_height
+        if cap is None or not self.is_attached or not self.screen.size.height:
+            return None
+        # The share is of the screen less what is docked on it (the footer), as Textual
+        # lays it out.
+        screen = self.screen
+        docked = sum(
+            child.outer_size.height
+            for child in screen.children
+            if child.display and child.styles.dock in ("top", "bottom")
+        )
+        parent = Size(screen.size.width, max(0, screen.size.height - docked))
+        rows = int(cap.resolve(parent, self.app.size)) - BORDER_ROWS
+        return rows if rows > 0 else None
 
     def set_board_styles(self, styles: dict[WaitLevel, Style], base: Style) -> None:
         """Use a theme's wait colours (and its warning and error colours for alert marks)."""
@@ -404,6 +445,8 @@ class QueuePanel(LineView):
         """A new size: the columns are planned again, and the cursor kept in view."""
         super().on_resize()
         self._plan()
+        if self._room() != self._room_used:
+            self._rebuild()  # another screen height: another number of callers listed
         self.relayout()
         top, height = int(self.scroll_y), self.size.height
         if height and not top <= self.selected < top + height:
@@ -434,6 +477,8 @@ class QueuePanel(LineView):
         if line.kind == "header":
             return ((0, width, ("header", self._epoch)),)
         selected = self.show_cursor and index == self.selected
+        if line.kind == "more":
+            return ((0, width, ("more", self._more_text(line), selected)),)
         if line.caller is not None:
             wait, level = self._wait(line.caller.joined_utc)
             front: Hashable = (line.phone, selected)
@@ -463,6 +508,8 @@ class QueuePanel(LineView):
         selected = self.show_cursor and index == self.selected
         base = self._plain + Style(reverse=True) if selected else self._plain
         front_width = layout.longest_x
+        if line.kind == "more":
+            return [Segment(cut(self._more_text(line), width), base + Style(dim=True))]
         if line.caller is not None:
             wait, level = self._wait(line.caller.joined_utc)
             segments = [
@@ -475,6 +522,10 @@ class QueuePanel(LineView):
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return list(Segment.adjust_line_length(segments, width, base))
+
+    @staticmethod
+    def _more_text(line: _Line) -> str:
+        return f"  … {line.hidden} more waiting (Enter: the queue)"
 
     def _header(self, layout: TableLayout, width: int) -> list[Segment]:
         style = self._plain + Style(bold=True, dim=True)
