@@ -67,6 +67,7 @@ def board_options(settings: Settings) -> BoardOptions:
         mask_callers=settings.mask_callers,
         bidi=settings.bidi,
         teams=settings.team_rules(),
+        queue_targets=settings.thresholds(),
     )
 
 

@@ -30,12 +30,22 @@ from wallboard.core.agent_order import SortOrder, arrange
 from wallboard.core.agent_state import CUSTOM_FALLBACK_STYLE, StatusVocabulary
 from wallboard.core.alerts import AlertBook, AlertChanges
 from wallboard.core.bidi import reorder_line
-from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
+from wallboard.core.board import (
+    AgentView,
+    Board,
+    CallerView,
+    QueueView,
+    WaitLevel,
+    WaitThresholds,
+)
 from wallboard.core.clock import Clock
 from wallboard.core.day_figures import DayFigures
+from wallboard.core.day_metrics import Outcome, ThresholdTable
 from wallboard.core.durations import format_duration
 from wallboard.core.health import Health
 from wallboard.core.phone import mask_phone
+from wallboard.core.queue_trend import WaitingTrend
+from wallboard.core.recent_outcomes import RecentOutcomes
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.teams import QueueStaff, Teams
 from wallboard.core.text import plain
@@ -56,10 +66,10 @@ from wallboard.ui.themes import (
     load_themes,
 )
 from wallboard.ui.widgets.agent_grid import AgentGrid
-from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail
+from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail, queue_detail
 from wallboard.ui.widgets.health_line import HealthLine, health_text, source_label
 from wallboard.ui.widgets.queue_panel import QueuePanel
-from wallboard.ui.widgets.totals import TotalsBar
+from wallboard.ui.widgets.totals import MAX_QUEUE_CARDS, QueueLevel, TotalsBar
 
 if TYPE_CHECKING:
     from wallboard.core.alerts import Alert
@@ -102,6 +112,8 @@ class BoardOptions:
     bidi: str = "terminal"
     # Teams (config `[teams.NAME]`): the grid groups agents by them, `/` filters by them.
     teams: Teams = field(default_factory=Teams)
+    # Service-level settings per queue (the queue table colours each queue against its target).
+    queue_targets: ThresholdTable = field(default_factory=ThresholdTable)
 
 
 class DayCounter(Protocol):
@@ -213,7 +225,11 @@ class WallboardApp(App[int]):
         self.bidi_reorder = self.options.bidi == "reorder"
         self.group_by_team = bool(self.options.teams)
         self.wall = self.options.wall
-        self.detail_for: AgentView | CallerView | None = None
+        self.detail_for: AgentView | CallerView | QueueView | None = None
+        # Callers waiting per queue each minute of the last hour (the queue table's trend),
+        # and each queue's last outcomes (the queue detail's), both bounded.
+        self.waiting_trend = WaitingTrend()
+        self.recent_outcomes = RecentOutcomes()
         self._detail_gone_since: float | None = None
         self.theme_problems: list[str] = []
         self.board_themes: dict[str, BoardTheme] = load_themes(self.theme_problems)
@@ -230,9 +246,10 @@ class WallboardApp(App[int]):
     def compose(self) -> ComposeResult:
         """Totals, then the grid beside the queues and the detail pane, then health and keys."""
         yield TotalsBar(id="totals")
+        # The queue table across the whole width: its columns need the room.
+        yield QueuePanel(id="queues")
         with Horizontal(id="main"):
             yield AgentGrid(id="grid")
-            yield QueuePanel(id="queues")
             yield DetailPane(id="detail")
         yield Input(
             placeholder="filter agents: name, representative or SIP id; a team; a queue",
@@ -258,7 +275,6 @@ class WallboardApp(App[int]):
         grid = self.query_one(AgentGrid)
         grid.set_compact(self.compact)
         self.query_one(QueuePanel).thresholds = self.options.thresholds
-        self.query_one(QueuePanel).show_phone = self.show_phone
         self._set_bidi(self.options.bidi == "reorder")
         self._set_wall(self.wall)
         grid.focus()
@@ -343,7 +359,8 @@ class WallboardApp(App[int]):
         self.query_one(AgentGrid).set_time(shown)
         self.query_one(QueuePanel).set_time(shown)
         self._rearrange()
-        self.query_one(QueuePanel).set_queues(self.board.queues)
+        self.waiting_trend.record(self.board.queues, now)
+        self._show_queues()
         self._refresh_detail_target()
         self.redraw_timers()
 
@@ -351,10 +368,62 @@ class WallboardApp(App[int]):
         if self.recorder is None:
             return
         try:
-            self.recorder.record(snapshot)
+            self._remember_outcomes(self.recorder.record(snapshot))
             self._day_figures_due = True
         except Exception as error:  # counting must never take the live picture down
             self.log.error("the day's counters could not take a snapshot", error=repr(error))
+
+    def _remember_outcomes(self, outcomes: object) -> None:
+        """Keep the poll's callers' outcomes for the queue detail."""
+        if isinstance(outcomes, tuple):
+            self.recent_outcomes.add(o for o in outcomes if isinstance(o, Outcome))
+
+    def _show_queues(self) -> None:
+        """The queue table from the board, today's figures, alerts and the trend."""
+        self.query_one(QueuePanel).set_queues(
+            self.board.queues,
+            day=self.day_figures,
+            alerted=self.alerted_subjects(),
+            targets=self.options.queue_targets,
+            trend=self.waiting_trend,
+            available=self.queue_agents_available(),
+            phone=self.show_phone,
+        )
+
+    def _queue_levels(self) -> tuple[QueueLevel, ...]:
+        """Each queue's service level today against its target (for the wall's big view;
+        only when there are few queues)."""
+        queues = self.board.queues
+        if not self.wall or len(queues) > MAX_QUEUE_CARDS:
+            return ()
+        levels = []
+        for queue in self.query_one(QueuePanel).ordered_queues:
+            row = self.day_figures.queue(queue.queue_id)
+            value = row.get("service_level_pct") if row is not None else None
+            target = self.options.queue_targets.for_queue(queue.queue_id, queue.name)
+            levels.append(
+                QueueLevel(
+                    queue.name,
+                    float(value) if isinstance(value, int | float) else None,
+                    target.service_level_target_pct,
+                )
+            )
+        return tuple(levels)
+
+    def queue_agents_available(self) -> dict[int, int]:
+        """Agents available per queue ID, where teams map agents to queues.
+
+        Empty while no team maps a queue (config `[teams.NAME] queues = [...]`), and the
+        queue table then shows no "Avail" column.
+        """
+        if not self.options.teams:
+            return {}
+        available: dict[int, int] = {}
+        for queue in self.board.queues:
+            staff = self.queue_staff(queue.queue_id, queue.name)
+            if staff is not None:
+                available[queue.queue_id] = staff.available
+        return available
 
     # --- what the panels read besides the board ---------------------------------------------
     @property
@@ -623,6 +692,7 @@ class WallboardApp(App[int]):
         shown = self._timer_time(now, advance)
         grid.show_time(shown)
         queues.show_time(shown)
+        queues.set_alerts(self.alerted_subjects())
         totals = self.query_one(TotalsBar)
         level = self.board.wait_level(self.board.totals.oldest_join_utc, shown)
         totals.show(
@@ -630,6 +700,10 @@ class WallboardApp(App[int]):
             shown,
             f"wait-{level.value}",
             self._wait_styles.get(level, Style()),
+            day=self.day_figures.centre if self.day_figures.known else None,
+            target_pct=self.options.queue_targets.default.service_level_target_pct,
+            queue_levels=self._queue_levels(),
+            wait_styles=self._wait_styles,
         )
         # Old data, or an answer too odd to trust (no extensions after many): say why.
         reason = (
@@ -839,6 +913,8 @@ class WallboardApp(App[int]):
         grid.show_cursor = queues.show_cursor = not wall
         grid.redraw_all()
         queues.redraw_all()
+        if self.board.snapshot is not None:
+            self._show_queues()  # caller numbers are masked on a wall
         self._wall_page = 0
         if not wall:
             grid.show_page(0)
@@ -848,6 +924,12 @@ class WallboardApp(App[int]):
     @on(AgentGrid.AgentChosen)
     def _agent_chosen(self, message: AgentGrid.AgentChosen) -> None:
         self.detail_for = message.agent
+        self._detail_gone_since = None
+        self._open_detail()
+
+    @on(QueuePanel.QueueChosen)
+    def _queue_chosen(self, message: QueuePanel.QueueChosen) -> None:
+        self.detail_for = message.queue
         self._detail_gone_since = None
         self._open_detail()
 
@@ -865,7 +947,7 @@ class WallboardApp(App[int]):
     def _refresh_detail_target(self) -> None:
         """After new data, follow the same agent or caller, or note when it has gone."""
         target = self.detail_for
-        found: AgentView | CallerView | None = None
+        found: AgentView | CallerView | QueueView | None = None
         if isinstance(target, AgentView):
             found = next((a for a in self.board.agents if a.key == target.key), None)
         elif isinstance(target, CallerView):
@@ -873,6 +955,8 @@ class WallboardApp(App[int]):
                 (c for q in self.board.queues for c in q.callers if c.call_id == target.call_id),
                 None,
             )
+        elif isinstance(target, QueueView):
+            found = next((q for q in self.board.queues if q.queue_id == target.queue_id), None)
         if found is not None:
             self.detail_for = found
             self._detail_gone_since = None
@@ -905,6 +989,23 @@ class WallboardApp(App[int]):
                     self.options.local_time,
                     self._detail_gone_since,
                     show_phone=self.show_phone,
+                    bidi=self.show_name,
+                )
+            )
+        elif isinstance(target, QueueView):
+            pane.set_title("Queue detail (Esc closes)")
+            pane.show(
+                queue_detail(
+                    target,
+                    self.day_figures.queue(target.queue_id),
+                    self.options.queue_targets.for_queue(target.queue_id, target.name),
+                    self.recent_outcomes.last(target.queue_id)
+                    if self.recorder is not None
+                    else None,
+                    now,
+                    self.options.local_time,
+                    self._detail_gone_since,
+                    self.show_phone,
                     bidi=self.show_name,
                 )
             )

@@ -9,14 +9,15 @@ cells of the rows that tick ("In state for", talk time, wait) go to the terminal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from rich.segment import Segment
 from rich.text import Text
 
-from wallboard.core.board import AgentView, CallerView
+from wallboard.core.board import AgentView, CallerView, QueueView
+from wallboard.core.day_metrics import ANSWERED, Outcome, QueueThresholds
 from wallboard.core.durations import format_duration
 from wallboard.core.export import call_duration_s
 from wallboard.core.phone import mask_numbers
@@ -226,3 +227,89 @@ class DetailPane(LineView):
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return segments
+
+
+# --- the queue detail (queue table: Enter on a queue's heading) ----------------------------
+RECENT_SHOWN = 15
+WAITING_SHOWN = 30
+
+
+def _clock(utc: float, local_tz: bool) -> str:
+    stamp = datetime.fromtimestamp(utc, UTC)
+    return (stamp.astimezone() if local_tz else stamp).strftime("%H:%M:%S")
+
+
+def _figure(row: Any, name: str, seconds: bool = False, pct: bool = False) -> str:
+    value = row.get(name) if row is not None else None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "—"
+    if seconds:
+        return format_duration(value)
+    return f"{value:.0f} %" if pct else str(value)
+
+
+def queue_detail(
+    queue: QueueView,
+    row: Mapping[str, Any] | None,
+    limits: QueueThresholds,
+    outcomes: tuple[Outcome, ...] | None,
+    now: float,
+    local_tz: bool,
+    gone_since: float | None = None,
+    phone: Callable[[str], str] = str,
+    bidi: Callable[[str], str] = str,
+) -> Text:
+    """A queue now and today: its counters and its last outcomes (who waited how long,
+    answered by whom, or abandoned). `row` is the queue's row of today's figures (None:
+    none, "—"); `outcomes` newest first, None where they are not kept (a follower board).
+    Names go through `bidi` (`core.bidi.reorder_line` when the board lays them out)."""
+    sheet = _Sheet()
+    _gone_notice(sheet, "queue", gone_since, local_tz)
+    sheet.heading(f"Queue {bidi(queue.name)} ({queue.queue_id})")
+    count = len(queue.callers)
+    sheet.row("Waiting now", f"{count} caller{'s' if count != 1 else ''} waiting")
+    oldest = queue.oldest_join_utc
+    sheet.row("Longest now", format_duration(now - oldest) if oldest is not None else "—")
+    for caller in queue.callers[:WAITING_SHOWN]:
+        sheet.row("  " + phone(caller.phone), format_duration(now - caller.joined_utc))
+    if count > WAITING_SHOWN:
+        sheet.row("  …", f"{count - WAITING_SHOWN} more")
+    sheet.heading("Today")
+    sheet.row("Answered", _figure(row, "answered"))
+    abandoned = _figure(row, "abandoned")
+    abandon_pct = _figure(row, "abandon_pct", pct=True)
+    sheet.row("Abandoned", abandoned if abandon_pct == "—" else f"{abandoned} ({abandon_pct})")
+    sheet.row(
+        "Short abandons",
+        f"{_figure(row, 'short_abandoned')} (under {format_duration(limits.short_abandon_s)})",
+    )
+    target = f"{limits.service_level_target_pct:.0f} %"
+    within = format_duration(limits.service_level_s)
+    sheet.row(
+        "Service level",
+        f"{_figure(row, 'service_level_pct', pct=True)} (target {target} within {within})",
+    )
+    sheet.row("ASA", _figure(row, "asa_s", seconds=True))
+    sheet.row("Avg abandon wait", _figure(row, "avg_abandon_wait_s", seconds=True))
+    sheet.row("Longest wait", _figure(row, "longest_wait_s", seconds=True))
+    sheet.row("Estimated wait", _figure(row, "ewt_s", seconds=True))
+    sheet.heading("Last outcomes")
+    if outcomes is None:
+        sheet.text.append(
+            "Not available on a follower board: the hub counts the day, and sends only its "
+            "figures.\n",
+            style="dim",
+        )
+    elif not outcomes:
+        sheet.text.append("None yet today.\n", style="dim")
+    for outcome in outcomes[:RECENT_SHOWN] if outcomes else ():
+        waited = format_duration(outcome.seconds) if outcome.seconds is not None else "?"
+        who = phone(plain(outcome.phone, 40)) or "unknown number"
+        if outcome.kind == ANSWERED:
+            by = bidi(plain(outcome.agent_name or outcome.agent, 60)) or "an agent"
+            what = f"{who} waited {waited}, answered by {by}"
+        else:
+            short = outcome.seconds is not None and outcome.seconds < limits.short_abandon_s
+            what = f"{who} abandoned after {waited}{' (short)' if short else ''}"
+        sheet.row(_clock(outcome.at_utc, local_tz), what)
+    return sheet.text
