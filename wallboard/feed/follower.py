@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -129,14 +128,13 @@ class RedisFollower:
 
     def _take(self, raw: list[Any]) -> list[SourceEvent]:
         """Events from a burst of messages: the newest snapshot and the failures after it."""
-        received = time.perf_counter()
         decoded: list[Message | SourceFailure] = []
         for data in reversed(raw):
             if not isinstance(data, bytes | str):
                 decoded.append(SourceFailure("feed", "a feed entry without a message", 0.0))
                 continue
             try:
-                message = self._decoder.decode(data, received_perf=received)
+                message = self._decoder.decode(data)
             except WireError as error:
                 decoded.append(SourceFailure(error.kind, error.message, self.interval_s))
                 continue

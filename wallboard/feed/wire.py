@@ -180,7 +180,7 @@ class Decoder:
         self._extensions = ParseMemo()
         self._queues = ParseMemo()
 
-    def decode(self, data: bytes | str, *, received_perf: float = 0.0) -> Message:
+    def decode(self, data: bytes | str) -> Message:
         """Decode one message; raises `WireError` (or `NewerFormatError`)."""
         if len(data) > MAX_MESSAGE_BYTES:
             raise WireError(f"a feed message of {len(data)} bytes is over the limit")
@@ -207,7 +207,7 @@ class Decoder:
         )
         kind = document.get("type")
         if kind == "snapshot":
-            return self._snapshot(header, document, received_perf)
+            return self._snapshot(header, document)
         if kind == "failure":
             return FailureMessage(
                 header,
@@ -218,9 +218,7 @@ class Decoder:
             )
         raise WireError("a feed message has an unknown type")
 
-    def _snapshot(
-        self, header: Header, document: dict[str, Any], received_perf: float
-    ) -> SnapshotMessage:
+    def _snapshot(self, header: Header, document: dict[str, Any]) -> SnapshotMessage:
         extensions: list[Extension]
         queues: list[Queue]
         try:
