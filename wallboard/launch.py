@@ -231,6 +231,7 @@ def run_hub_service(
             interval_s=settings.interval_s,
             day_report=lambda _now: day["report"],
             alerts=lambda: [alert.to_json() for alert in watch.book.active.values()],
+            ticker=hub.ticker,
             log=log,
         )
         hub.listeners.append(publisher)

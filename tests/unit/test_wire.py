@@ -4,23 +4,29 @@ more than it trusts the API (lenient item by item, strict about the envelope).""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import orjson
 import pytest
 
-from wallboard.api.parse import parse_extensions, parse_queues
+from wallboard.api.parse import ParseMemo, parse_extensions, parse_queues
+from wallboard.core.day_metrics import ANSWERED
+from wallboard.core.events import Event
 from wallboard.core.snapshot import Snapshot
+from wallboard.feed.state import FeedState
 from wallboard.feed.wire import (
     WIRE_VERSION,
     Decoder,
     FailureMessage,
     Header,
     NewerFormatError,
+    SnapshotEncoder,
     SnapshotMessage,
     WireError,
     encode_failure,
     encode_snapshot,
 )
+from wallboard.sim.centre import CallCentre
 
 HEADER = Header("hub-1", "run", 7, 5.0, 1_800_000_000.0)
 EXTENSIONS = [
@@ -92,7 +98,7 @@ def test_a_bad_item_is_skipped_and_named_and_odd_day_values_are_dropped() -> Non
     document = json.loads(encode_snapshot(HEADER, snapshot(), day=None))
     document["extensions"].append({"username": {"a": 1}})
     document["day"] = {
-        "queues": [{"id": 5, "answered": None, "nested": {"x": 1}}],
+        "queues": [{"id": 5, "answered": None, "nested": {"x": 1, "y": {"z": 2}}, "l": [1]}],
         "agents": "x",
         "day": 3,
     }
@@ -100,5 +106,136 @@ def test_a_bad_item_is_skipped_and_named_and_odd_day_values_are_dropped() -> Non
     assert isinstance(message, SnapshotMessage)
     assert len(message.snapshot.extensions) == 1
     assert any("EXTENSIONS[" in item.where for item in message.snapshot.skipped)
-    assert message.day == {"queues": [{"id": 5, "answered": None, "nested": None}],
+    # an object of scalars one level down is kept (an agent's seconds per status)
+    assert message.day == {"queues": [{"id": 5, "answered": None,
+                                       "nested": {"x": 1, "y": None}, "l": None}],
                            "agents": [], "day": 3}  # fmt: skip
+
+
+# --- deltas and the picture a board rebuilds ----------------------------------------------
+START = 1_800_000_000.0 - (1_800_000_000.0 % 86400) + 9 * 3600
+
+
+def centre_polls(count: int, interval_s: float = 5.0) -> list[Snapshot]:
+    """Polls of a simulated 300-agent centre, read by the real parser with its memo (so an
+    unchanged extension is the same model object, as at a hub)."""
+    centre = CallCentre(seed=5, agents=300, queues=6, start=START)
+    extension_memo, queue_memo = ParseMemo(), ParseMemo()
+    polls = []
+    for n in range(count):
+        centre.advance_to(START + n * interval_s)
+        extensions, _ = parse_extensions(
+            {"ERR": 0, "EXTENSIONS": centre.extensions_payload()}, extension_memo
+        )
+        queues, _ = parse_queues({"ERR": 0, "QUEUES": centre.queues_payload()}, queue_memo)
+        polls.append(
+            Snapshot(tuple(extensions), tuple(queues), START + n * interval_s, 0.0, (), 0.1)
+        )
+    return polls
+
+
+def day_for(snapshot: Snapshot, n: int) -> dict[str, object]:
+    return {
+        "day": "2027-01-15",
+        "queues": [{"id": q.queue_id, "answered": n} for q in snapshot.queues],
+        "agents": [
+            {"username": e.username, "answered": n // 4 if i == 3 else 0, "talk_s": float(n),
+             "status_s": {"1": float(n)}}
+            for i, e in enumerate(snapshot.extensions)
+        ],
+    }  # fmt: skip
+
+
+def test_deltas_rebuild_every_poll_whole_and_keep_unchanged_models() -> None:
+    encoder, decoder, state = SnapshotEncoder(interval_s=5.0), Decoder(), FeedState()
+    polls = centre_polls(14)
+    sizes = []
+    previous = None
+    for n, poll in enumerate(polls, start=1):
+        header = Header("hub", "run-1", n, 5.0, poll.fetched_at)
+        new = [Event(poll.fetched_at, ANSWERED, who=f"agent {n}", seconds=1.0)]
+        encoded = encoder.encode(header, poll, day=day_for(poll, n), events=new, new_events=new)
+        message = decoder.decode(encoded.stream)
+        assert isinstance(message, SnapshotMessage)
+        assert encoded.is_delta == (n > 1) and (message.base is None) == (n == 1)
+        picture = state.apply(message)
+        assert picture is not None
+        whole = decoder.decode(encoded.whole)
+        assert isinstance(whole, SnapshotMessage) and whole.base is None
+        # the picture from deltas is the whole snapshot, in the API's order
+        assert picture.snapshot.extensions == whole.snapshot.extensions
+        assert picture.snapshot.queues == whole.snapshot.queues
+        assert picture.snapshot.fetched_at == poll.fetched_at
+        assert picture.day is not None and whole.day is not None
+        assert picture.day["queues"] == whole.day["queues"]
+        assert {r["username"]: r["answered"] for r in picture.day["agents"]} == {
+            r["username"]: r["answered"] for r in whole.day["agents"]
+        }
+        assert [e.who for e in picture.events] == [f"agent {k}" for k in range(1, n + 1)][-50:]
+        if previous is not None:
+            unchanged = [
+                e for e in picture.snapshot.extensions
+                if any(p is e for p in previous.snapshot.extensions)
+            ]  # fmt: skip
+            assert unchanged  # kept as the very same objects: the board's views are kept
+        previous = picture
+        sizes.append((len(encoded.stream), len(encoded.whole)))
+    # a delta is a fraction of the whole (here at most a third; at 2,000 agents ~5 %)
+    assert all(stream < whole / 3 for stream, whole in sizes[1:])
+    # the day's durations of an agent whose counts did not move catch up within a minute
+    rows = {r["username"]: r for r in previous.day["agents"]}
+    assert all(row["talk_s"] >= 14 - 12 for row in rows.values())
+    assert rows[polls[-1].extensions[3].username]["answered"] == 14 // 4
+
+
+def test_a_missed_delta_or_another_run_does_not_fit_and_a_whole_message_resets() -> None:
+    encoder, decoder, state = SnapshotEncoder(interval_s=5.0), Decoder(), FeedState()
+    polls = centre_polls(4)
+    messages = []
+    for n, poll in enumerate(polls, start=1):
+        encoded = encoder.encode(Header("hub", "run-1", n, 5.0, poll.fetched_at), poll, day=None)
+        messages.append((decoder.decode(encoded.stream), decoder.decode(encoded.whole)))
+    assert state.apply(messages[0][0]) is not None
+    assert state.apply(messages[2][0]) is None  # the delta over 2, but 1 is held
+    other = SnapshotEncoder(interval_s=5.0)
+    other.encode(Header("hub", "run-2", 1, 5.0, 1.0), polls[0], day=None)
+    restarted = decoder.decode(other.encode(Header("hub", "run-2", 2, 5.0, 2.0), polls[1],
+                                            day=None).stream)  # fmt: skip
+    assert isinstance(restarted, SnapshotMessage) and state.apply(restarted) is None
+    picture = state.apply(messages[2][1])  # the latest key: whole
+    assert picture is not None and picture.snapshot.extensions == messages[2][1].snapshot.extensions
+    assert state.apply(messages[3][0]) is not None  # and the deltas fit again
+
+
+def test_the_day_turning_and_duplicate_usernames_go_whole() -> None:
+    encoder = SnapshotEncoder(interval_s=5.0)
+    polls = centre_polls(3)
+    first = encoder.encode(Header("h", "r", 1, 5.0, 1.0), polls[0], day=day_for(polls[0], 1))
+    same_day = encoder.encode(Header("h", "r", 2, 5.0, 2.0), polls[1], day=day_for(polls[1], 2))
+    turned = {**day_for(polls[2], 3), "day": "2027-01-16"}
+    next_day = encoder.encode(Header("h", "r", 3, 5.0, 3.0), polls[2], day=turned)
+    assert (first.is_delta, same_day.is_delta, next_day.is_delta) == (False, True, False)
+    doubled = replace(polls[2], extensions=polls[2].extensions + polls[2].extensions[:1])
+    again = encoder.encode(Header("h", "r", 4, 5.0, 4.0), doubled, day=turned)
+    assert not again.is_delta
+
+
+def test_events_arrive_plain_and_one_malformed_event_never_drops_the_others() -> None:
+    document = json.loads(encode_snapshot(HEADER, snapshot(), day=None))
+    good = {"at": 1_800_000_000, "kind": "answered", "who": "[red]Dana\x1b[2J", "phone": "0501",
+            "queue": "Sales", "seconds": 12, "detail": "", "level": ""}  # fmt: skip
+    document["events"] = [
+        "not an object",
+        {**good, "at": "soon"},
+        {**good, "kind": "exploded"},
+        {**good, "seconds": -4, "who": ["x"], "level": "panic"},
+        good,
+        {"at": 1_800_000_001.5, "kind": "alert", "detail": "Sales: 5 waiting", "level": "alert"},
+    ]
+    message = Decoder().decode(orjson.dumps(document))
+    assert isinstance(message, SnapshotMessage)
+    odd, answered, alert = message.events
+    assert (odd.seconds, odd.who, odd.level) == (None, "", "")
+    assert answered.kind == ANSWERED and answered.seconds == 12.0
+    assert "\x1b" not in answered.who and answered.who.startswith("[red]Dana")  # plain text
+    assert (alert.kind, alert.level, alert.detail) == ("alert", "alert", "Sales: 5 waiting")

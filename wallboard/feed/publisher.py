@@ -2,10 +2,13 @@
 
 `FeedPublisher` is a hub listener (`Hub.listeners`): it encodes each event at once (so the
 day's figures sent with a snapshot are the ones counted from it) and queues it; `run`
-sends the queue to Redis (XADD to the stream, and SET of the latest snapshot with an
-expiry). Redis going away never stalls the hub: messages queue up to `OUTBOX` (the oldest
-dropped, a board only needs the newest), the publisher reconnects with backoff, and says
-so once on the hub's log, and once again when it publishes again.
+sends the queue to Redis: XADD to the stream of the snapshot's delta over the previous one
+(`wire.SnapshotEncoder`), then SET of the whole snapshot under the latest key with an
+expiry, so that a board missing a delta finds a state at least as new under the key.
+Redis going away never stalls the hub: messages queue up to `OUTBOX` (the oldest dropped,
+a board only needs the newest; the deltas after a gap make boards read the key), the
+publisher reconnects with backoff, and says so once on the hub's log, and once again when
+it publishes again.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from typing import Any
 
 from wallboard.core.backoff import retry_delay
 from wallboard.core.clock import Clock
+from wallboard.core.events import Event, Ticker
 from wallboard.core.snapshot import Snapshot
 from wallboard.feed.redis_link import STREAM_LENGTH, RedisLink
-from wallboard.feed.wire import Header, ModelDumper, encode_failure, encode_snapshot
+from wallboard.feed.wire import MAX_EVENTS, Header, SnapshotEncoder, encode_failure
 from wallboard.sources.base import SourceFailure
 
 OUTBOX = 8
@@ -41,6 +45,7 @@ class FeedPublisher:
         interval_s: float,
         day_report: Callable[[float], dict[str, Any] | None],
         alerts: Callable[[], Sequence[dict[str, Any]]] = tuple,
+        ticker: Ticker | None = None,
         log: Callable[[str], None],
         rng: random.Random | None = None,
     ) -> None:
@@ -56,10 +61,12 @@ class FeedPublisher:
         self.published = 0
         self.dropped = 0
         self._failures_in_a_row = 0
-        self._outbox: deque[tuple[bytes, bool]] = deque()
+        # (for the stream, for the latest key or None)
+        self._outbox: deque[tuple[bytes, bytes | None]] = deque()
         self._ready = asyncio.Event()
-        self._extensions = ModelDumper()
-        self._queues = ModelDumper()
+        self._encoder = SnapshotEncoder(interval_s)
+        self._ticker = ticker
+        self._events_sent = 0  # the ticker's count of events when the last snapshot went
         self._rng = rng or random.Random()
         self.latest_ttl_s = max(MIN_LATEST_TTL_S, round(12 * interval_s))
 
@@ -81,18 +88,29 @@ class FeedPublisher:
         self.seq += 1
         return Header(self.hub_name, self.run_id, self.seq, self.interval_s, self.clock.now())
 
-    def _encode(self, event: Snapshot | SourceFailure) -> tuple[bytes, bool]:
+    def _events(self) -> tuple[list[Event], list[Event]]:
+        """The ticker's latest events and those new since the last snapshot, oldest first."""
+        ticker = self._ticker
+        if ticker is None:
+            return [], []
+        new = min(MAX_EVENTS, ticker.added - self._events_sent)
+        self._events_sent = ticker.added
+        latest = ticker.latest(MAX_EVENTS)[::-1]
+        return latest, latest[len(latest) - new :] if new > 0 else []
+
+    def _encode(self, event: Snapshot | SourceFailure) -> tuple[bytes, bytes | None]:
         if isinstance(event, Snapshot):
             self._failures_in_a_row = 0
-            data = encode_snapshot(
+            events, new_events = self._events()
+            encoded = self._encoder.encode(
                 self._header(),
                 event,
                 day=self._day_report(self.clock.now()),
                 alerts=self._alerts(),
-                extensions=self._extensions,
-                queues=self._queues,
+                events=events,
+                new_events=new_events,
             )
-            return data, True
+            return encoded.stream, encoded.whole
         self._failures_in_a_row += 1
         data = encode_failure(
             self._header(),
@@ -101,7 +119,7 @@ class FeedPublisher:
             retry_in_s=event.retry_in_s,
             failures=self._failures_in_a_row,
         )
-        return data, False
+        return data, None
 
     # --- the sender -----------------------------------------------------------------------
     async def run(self) -> None:
@@ -118,9 +136,9 @@ class FeedPublisher:
                     continue
                 if client is None:
                     client = self.link.client(socket_connect_timeout=5, socket_timeout=10)
-                data, is_snapshot = self._outbox[0]
+                data, whole = self._outbox[0]
                 try:
-                    await self._send(client, data, is_snapshot)
+                    await self._send(client, data, whole)
                 except (RedisError, OSError) as error:
                     failures += 1
                     delay = retry_delay(failures, 1.0, self._rng)
@@ -145,11 +163,11 @@ class FeedPublisher:
                 with contextlib.suppress(Exception):
                     await client.aclose()
 
-    async def _send(self, client: Any, data: bytes, is_snapshot: bool) -> None:
+    async def _send(self, client: Any, data: bytes, whole: bytes | None) -> None:
         async with client.pipeline(transaction=False) as pipe:
             pipe.xadd(self.link.stream, {"m": data}, maxlen=STREAM_LENGTH, approximate=True)
-            if is_snapshot:
-                pipe.set(self.link.latest, data, ex=self.latest_ttl_s)
+            if whole is not None:
+                pipe.set(self.link.latest, whole, ex=self.latest_ttl_s)
             await pipe.execute()
 
 

@@ -18,6 +18,7 @@ from wallboard.api.errors import PollError
 from wallboard.core.alerts import AlertChanges
 from wallboard.core.board import Board
 from wallboard.core.clock import Clock
+from wallboard.core.events import Ticker, alert_events, outcome_events, status_changes
 from wallboard.core.health import Health
 from wallboard.core.snapshot import Snapshot
 from wallboard.hub.alert_watch import AlertWatch
@@ -26,6 +27,8 @@ from wallboard.sources.base import SourceFailure
 from wallboard.sources.poller import Poller, SnapshotSource
 
 STATUS_EVERY_S = 60.0
+# The ticker's latest events the hub keeps (and publishes) for boards that follow it.
+HUB_EVENTS = 50
 # Between polls, alerts are checked this often: a wait crossing its threshold, data going
 # stale while the API fails.
 ALERT_CHECK_S = 5.0
@@ -51,6 +54,8 @@ class Hub:
         self.alerts = alerts
         # The live picture the alert rules read (agents' states and waits).
         self.board = Board()
+        # What just happened (answers, abandons, misses, status changes, alerts raised).
+        self.ticker = Ticker(HUB_EVENTS)
         self.health = Health(source=source.name, interval_s=interval_s, started_utc=clock.now())
         self.interval_s = interval_s
         self.log = log
@@ -99,11 +104,12 @@ class Hub:
         self.polls_ok += 1
         self._last = snapshot
         now = self.clock.now()
-        self.recorder.record(snapshot)
+        outcomes = self.recorder.record(snapshot)
         self.health = self.health.succeeded(now, snapshot.latency_s, len(snapshot.skipped))
-        if self.alerts is not None:
-            self.board.apply(snapshot, now)
-            self.check_alerts(now)
+        before = self.board.agents
+        self.board.apply(snapshot, now)
+        self.ticker.add(outcome_events(outcomes) + status_changes(before, self.board.agents, now))
+        self.check_alerts(now)
         self._say_store()
         for listener in self.listeners:
             listener(snapshot)
@@ -123,6 +129,7 @@ class Hub:
         if self.alerts is None:
             return None
         changes = self.alerts.check(self.board, self.health, now)
+        self.ticker.add(alert_events(changes.raised))
         for alert in changes.raised:
             self.log(f"alert ({alert.level.value}): {alert.text}")
         for alert in changes.cleared:
