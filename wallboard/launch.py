@@ -234,6 +234,7 @@ def run_hub_service(
             ticker=hub.ticker,
             log=log,
         )
+        hub.on_read.append(publisher.live)
         hub.listeners.append(publisher)
         log(f"publishing to {link.redacted} (feed {link.prefix!r})")
 

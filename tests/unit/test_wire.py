@@ -16,6 +16,7 @@ from wallboard.core.snapshot import Snapshot
 from wallboard.feed.state import FeedState
 from wallboard.feed.wire import (
     WIRE_VERSION,
+    DayMessage,
     Decoder,
     FailureMessage,
     Header,
@@ -146,78 +147,111 @@ def day_for(snapshot: Snapshot, n: int) -> dict[str, object]:
     }  # fmt: skip
 
 
+def publish(
+    encoder: SnapshotEncoder,
+    run: str,
+    seq: int,
+    poll: Snapshot,
+    day: dict | None,
+    events=(),
+    new=(),
+) -> tuple[bytes, bytes, bytes]:
+    """One poll as a hub sends it: the snapshot message, the day message, the whole."""
+    live = encoder.live(Header("hub", run, seq, 5.0, poll.fetched_at), poll)
+    counted, whole = encoder.counted(
+        Header("hub", run, seq + 1, 5.0, poll.fetched_at), day=day, events=events, new_events=new
+    )
+    return live, counted, whole
+
+
 def test_deltas_rebuild_every_poll_whole_and_keep_unchanged_models() -> None:
     encoder, decoder, state = SnapshotEncoder(interval_s=5.0), Decoder(), FeedState()
     polls = centre_polls(14)
     sizes = []
-    previous = None
+    previous: Snapshot | None = None
+    latest: list[Event] = []
     for n, poll in enumerate(polls, start=1):
-        header = Header("hub", "run-1", n, 5.0, poll.fetched_at)
         new = [Event(poll.fetched_at, ANSWERED, who=f"agent {n}", seconds=1.0)]
-        encoded = encoder.encode(header, poll, day=day_for(poll, n), events=new, new_events=new)
-        message = decoder.decode(encoded.stream)
-        assert isinstance(message, SnapshotMessage)
-        assert encoded.is_delta == (n > 1) and (message.base is None) == (n == 1)
-        picture = state.apply(message)
-        assert picture is not None
-        whole = decoder.decode(encoded.whole)
-        assert isinstance(whole, SnapshotMessage) and whole.base is None
+        latest += new
+        day = day_for(poll, n)
+        live, counted, whole_data = publish(encoder, "run-1", 2 * n - 1, poll, day, latest, new)
+        message = decoder.decode(live)
+        assert isinstance(message, SnapshotMessage) and not message.has_day
+        assert (message.base is None) == (n == 1)
+        taken = state.apply(message)
+        assert taken is not None
+        day_message = decoder.decode(counted)
+        assert isinstance(day_message, DayMessage) and day_message.of == 2 * n - 1
+        assert (day_message.base is None) == (n == 1)
+        hub_day = state.apply_day(day_message)
+        assert hub_day is not None
+        whole = decoder.decode(whole_data)
+        assert isinstance(whole, SnapshotMessage) and whole.base is None and whole.has_day
         # the picture from deltas is the whole snapshot, in the API's order
-        assert picture.snapshot.extensions == whole.snapshot.extensions
-        assert picture.snapshot.queues == whole.snapshot.queues
-        assert picture.snapshot.fetched_at == poll.fetched_at
-        assert picture.day is not None and whole.day is not None
-        assert picture.day["queues"] == whole.day["queues"]
-        assert {r["username"]: r["answered"] for r in picture.day["agents"]} == {
+        assert taken.extensions == whole.snapshot.extensions
+        assert taken.queues == whole.snapshot.queues
+        assert taken.fetched_at == poll.fetched_at
+        assert hub_day.day is not None and whole.day is not None
+        assert hub_day.day["queues"] == whole.day["queues"]
+        assert {r["username"]: r["answered"] for r in hub_day.day["agents"]} == {
             r["username"]: r["answered"] for r in whole.day["agents"]
         }
-        assert [e.who for e in picture.events] == [f"agent {k}" for k in range(1, n + 1)][-50:]
+        assert [e.who for e in hub_day.events] == [f"agent {k}" for k in range(1, n + 1)]
+        assert [e.who for e in whole.events] == [f"agent {k}" for k in range(1, n + 1)]
         if previous is not None:
             unchanged = [
-                e for e in picture.snapshot.extensions
-                if any(p is e for p in previous.snapshot.extensions)
+                e for e in taken.extensions if any(p is e for p in previous.extensions)
             ]  # fmt: skip
             assert unchanged  # kept as the very same objects: the board's views are kept
-        previous = picture
-        sizes.append((len(encoded.stream), len(encoded.whole)))
-    # a delta is a fraction of the whole (here at most a third; at 2,000 agents ~5 %)
+        previous = taken
+        sizes.append((len(live) + len(counted), len(whole_data)))
+    # a delta is a fraction of the whole (here at most a third; at 2,000 agents ~12 %)
     assert all(stream < whole / 3 for stream, whole in sizes[1:])
     # the day's durations of an agent whose counts did not move catch up within a minute
-    rows = {r["username"]: r for r in previous.day["agents"]}
+    rows = {r["username"]: r for r in hub_day.day["agents"]}
     assert all(row["talk_s"] >= 14 - 12 for row in rows.values())
     assert rows[polls[-1].extensions[3].username]["answered"] == 14 // 4
+    # its row went when its count moved (poll 12), nested figures and all
+    assert rows[polls[-1].extensions[3].username]["status_s"]["1"] >= 12.0
 
 
-def test_a_missed_delta_or_another_run_does_not_fit_and_a_whole_message_resets() -> None:
+def test_a_missed_delta_or_another_run_does_not_fit_and_the_whole_resets() -> None:
     encoder, decoder, state = SnapshotEncoder(interval_s=5.0), Decoder(), FeedState()
     polls = centre_polls(4)
-    messages = []
-    for n, poll in enumerate(polls, start=1):
-        encoded = encoder.encode(Header("hub", "run-1", n, 5.0, poll.fetched_at), poll, day=None)
-        messages.append((decoder.decode(encoded.stream), decoder.decode(encoded.whole)))
-    assert state.apply(messages[0][0]) is not None
-    assert state.apply(messages[2][0]) is None  # the delta over 2, but 1 is held
+    sent = [
+        [decoder.decode(data) for data in publish(encoder, "run-1", 2 * n + 1, poll, None)]
+        for n, poll in enumerate(polls)
+    ]
+    assert state.apply(sent[0][0]) is not None and state.apply_day(sent[0][1]) is not None
+    assert state.apply(sent[2][0]) is None  # the delta over poll 2, but poll 1 is held
+    assert state.apply_day(sent[2][1]) is None  # and its day is not about the snapshot held
+    assert state.is_old(sent[0][0]) and state.is_old(sent[0][1])  # read again: old
     other = SnapshotEncoder(interval_s=5.0)
-    other.encode(Header("hub", "run-2", 1, 5.0, 1.0), polls[0], day=None)
-    restarted = decoder.decode(other.encode(Header("hub", "run-2", 2, 5.0, 2.0), polls[1],
-                                            day=None).stream)  # fmt: skip
+    publish(other, "run-2", 1, polls[0], None)
+    restarted = decoder.decode(publish(other, "run-2", 3, polls[1], None)[0])
     assert isinstance(restarted, SnapshotMessage) and state.apply(restarted) is None
-    picture = state.apply(messages[2][1])  # the latest key: whole
-    assert picture is not None and picture.snapshot.extensions == messages[2][1].snapshot.extensions
-    assert state.apply(messages[3][0]) is not None  # and the deltas fit again
+    whole = sent[2][2]  # the latest key: whole, with its day
+    assert isinstance(whole, SnapshotMessage)
+    taken = state.apply(whole)
+    assert taken is not None and taken.extensions == whole.snapshot.extensions
+    state.whole_day(whole)
+    assert state.is_old(sent[2][0]) and state.is_old(sent[2][1])
+    assert state.apply(sent[3][0]) is not None  # and the deltas fit again
+    assert state.apply_day(sent[3][1]) is not None
 
 
-def test_the_day_turning_and_duplicate_usernames_go_whole() -> None:
-    encoder = SnapshotEncoder(interval_s=5.0)
+def test_the_day_turning_goes_whole_and_duplicate_usernames_send_the_snapshot_whole() -> None:
+    encoder, decoder = SnapshotEncoder(interval_s=5.0), Decoder()
     polls = centre_polls(3)
-    first = encoder.encode(Header("h", "r", 1, 5.0, 1.0), polls[0], day=day_for(polls[0], 1))
-    same_day = encoder.encode(Header("h", "r", 2, 5.0, 2.0), polls[1], day=day_for(polls[1], 2))
+    publish(encoder, "r", 1, polls[0], day_for(polls[0], 1))
+    _, same_day, _ = publish(encoder, "r", 3, polls[1], day_for(polls[1], 2))
     turned = {**day_for(polls[2], 3), "day": "2027-01-16"}
-    next_day = encoder.encode(Header("h", "r", 3, 5.0, 3.0), polls[2], day=turned)
-    assert (first.is_delta, same_day.is_delta, next_day.is_delta) == (False, True, False)
+    live, next_day, _ = publish(encoder, "r", 5, polls[2], turned)
+    bases = [decoder.decode(data).base for data in (same_day, live, next_day)]  # type: ignore[union-attr]
+    assert bases == [1, 3, None]
     doubled = replace(polls[2], extensions=polls[2].extensions + polls[2].extensions[:1])
-    again = encoder.encode(Header("h", "r", 4, 5.0, 4.0), doubled, day=turned)
-    assert not again.is_delta
+    again = decoder.decode(encoder.live(Header("h", "r", 7, 5.0, 4.0), doubled))
+    assert isinstance(again, SnapshotMessage) and again.base is None
 
 
 def test_events_arrive_plain_and_one_malformed_event_never_drops_the_others() -> None:

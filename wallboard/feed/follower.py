@@ -21,9 +21,17 @@ from typing import Any
 
 from wallboard.core.backoff import retry_delay
 from wallboard.core.clock import Clock
+from wallboard.core.snapshot import Snapshot
 from wallboard.feed.redis_link import RedisLink
-from wallboard.feed.state import FeedState, Picture
-from wallboard.feed.wire import Decoder, FailureMessage, SnapshotMessage, WireError
+from wallboard.feed.state import FeedState, HubDay
+from wallboard.feed.wire import (
+    DayMessage,
+    Decoder,
+    FailureMessage,
+    Header,
+    SnapshotMessage,
+    WireError,
+)
 from wallboard.sources.base import HubState, SourceEvent, SourceFailure
 
 BLOCK_S = 1.0
@@ -132,67 +140,87 @@ class RedisFollower:
         )
 
     async def _take(self, client: Any, raw: list[Any]) -> list[SourceEvent]:
-        """Events from a burst of messages, in order: the newest picture and the failures
-        after it. Every delta is applied (each holds only its own changes)."""
-        events: list[SourceEvent] = []
+        """Events from a burst of messages: the newest hub state and snapshot, and the
+        failures after the snapshot. Every delta is applied (each holds only its changes)."""
+        state: HubState | None = None
+        snapshot: Snapshot | None = None
+        failures: list[SourceFailure] = []
         for data in raw:
             if not isinstance(data, bytes | str):
-                events.append(SourceFailure("feed", "a feed entry without a message", 0.0))
+                failures.append(SourceFailure("feed", "a feed entry without a message", 0.0))
                 continue
             try:
                 message = self._decoder.decode(data)
             except WireError as error:
-                events.append(SourceFailure(error.kind, error.message, self.interval_s))
+                failures.append(SourceFailure(error.kind, error.message, self.interval_s))
                 continue
             self._heard_at = self.clock.monotonic()
             self.hub = message.header.hub
             self.interval_s = message.header.interval_s
             if isinstance(message, FailureMessage):
-                events.extend(self._failure(message))
+                failures.extend(self._failure(message))
                 continue
-            picture = await self._picture(client, message)
-            if picture is not None and self._is_new(picture):
-                header = message.header
-                state = HubState(
-                    header.hub, header.interval_s, picture.day, picture.alerts, picture.events
-                )
-                # a newer picture supersedes everything before it in the burst
-                events = [state, picture.snapshot]
-        return events
+            if self._state.is_old(message):
+                self.dropped += 1
+                continue
+            taken = self._apply(message)
+            if taken is None:  # a delta that does not fit: the whole state again
+                self.resyncs += 1
+                taken = await self._resync(client)
+            new_state, new_snapshot = taken
+            if new_state is not None:
+                state = new_state
+            if new_snapshot is not None and self._is_new(new_snapshot):
+                snapshot, failures = new_snapshot, []  # older news is superseded
+        events: list[SourceEvent] = [state] if state is not None else []
+        if snapshot is not None:
+            events.append(snapshot)
+        return [*events, *failures]
 
-    async def _picture(self, client: Any, message: SnapshotMessage) -> Picture | None:
-        """The whole picture after `message`; a delta that does not fit reads the latest
-        key again (None when that is no newer: a delta already applied, re-read)."""
-        state = self._state
-        same_run = message.header.run == state.run
-        if message.base is not None and same_run and message.header.seq <= state.seq:
-            self.dropped += 1
-            return None  # already applied (the stream's newest entry after the key)
-        picture = state.apply(message)
-        if picture is not None:
-            return picture
-        self.resyncs += 1
+    def _apply(
+        self, message: SnapshotMessage | DayMessage
+    ) -> tuple[HubState | None, Snapshot | None] | None:
+        """What `message` gives (a hub state, a snapshot); None when it does not fit."""
+        header = message.header
+        if isinstance(message, DayMessage):
+            day = self._state.apply_day(message)
+            return None if day is None else (self._hub_state(header, day), None)
+        snapshot = self._state.apply(message)
+        if snapshot is None:
+            return None
+        if not message.has_day:
+            return None, snapshot
+        return self._hub_state(header, self._state.whole_day(message)), snapshot
+
+    async def _resync(self, client: Any) -> tuple[HubState | None, Snapshot | None]:
+        """The whole state from the latest key (nothing when it is missing or damaged)."""
         latest = await client.get(self.link.latest)
         if latest is None:
-            return None
+            return None, None
         try:
             whole = self._decoder.decode(latest)
         except WireError:
-            return None
+            return None, None
         if not isinstance(whole, SnapshotMessage) or whole.base is not None:
-            return None
-        return state.apply(whole)
+            return None, None
+        if self._state.is_old(whole):
+            return None, None
+        return self._apply(whole) or (None, None)
 
-    def _is_new(self, picture: Picture) -> bool:
-        """Whether the picture is newer than the last one taken (never take one twice)."""
-        if picture.snapshot.fetched_at <= self._last_fetched_at:
+    @staticmethod
+    def _hub_state(header: Header, day: HubDay) -> HubState:
+        return HubState(header.hub, header.interval_s, day.day, day.alerts, day.events)
+
+    def _is_new(self, snapshot: Snapshot) -> bool:
+        """Whether the snapshot is newer than the last one taken (never take one twice)."""
+        if snapshot.fetched_at <= self._last_fetched_at:
             self.dropped += 1
             return False
-        self._last_fetched_at = picture.snapshot.fetched_at
+        self._last_fetched_at = snapshot.fetched_at
         self.taken += 1
         return True
 
-    def _failure(self, message: FailureMessage) -> list[SourceEvent]:
+    def _failure(self, message: FailureMessage) -> list[SourceFailure]:
         key = (message.header.run, message.header.seq)
         if key == self._last_failure or message.header.published_at <= self._last_fetched_at:
             return []

@@ -2,9 +2,11 @@
 
 `FeedPublisher` is a hub listener (`Hub.listeners`): it encodes each event at once (so the
 day's figures sent with a snapshot are the ones counted from it) and queues it; `run`
-sends the queue to Redis: XADD to the stream of the snapshot's delta over the previous one
-(`wire.SnapshotEncoder`), then SET of the whole snapshot under the latest key with an
-expiry, so that a board missing a delta finds a state at least as new under the key.
+sends the queue to Redis. A snapshot goes twice: as soon as it is read (`live`, through
+`Hub.on_read`), its delta over the previous one goes to the stream (XADD) before the hub
+counts it; once counted, the day message (XADD) and the whole snapshot with its day under
+the latest key (SET, with an expiry), so that a board missing a delta finds a state at
+least as new under the key (`wire` says what each message holds).
 Redis going away never stalls the hub: messages queue up to `OUTBOX` (the oldest dropped,
 a board only needs the newest; the deltas after a gap make boards read the key), the
 publisher reconnects with backoff, and says so once on the hub's log, and once again when
@@ -66,15 +68,25 @@ class FeedPublisher:
         self._ready = asyncio.Event()
         self._encoder = SnapshotEncoder(interval_s)
         self._ticker = ticker
-        self._events_sent = 0  # the ticker's count of events when the last snapshot went
+        self._events_sent = 0  # the ticker's count of events when the last day message went
+        self._live_snapshot: Snapshot | None = None
         self._rng = rng or random.Random()
         self.latest_ttl_s = max(MIN_LATEST_TTL_S, round(12 * interval_s))
 
-    # --- the listener: called in the hub's poll loop, never raises ------------------------
+    # --- the listeners: called in the hub's poll loop, never raise ------------------------
+    def live(self, snapshot: Snapshot) -> None:
+        """A snapshot just read (`Hub.on_read`): its message goes before the hub counts it."""
+        self._queue(self._live, snapshot)
+
     def __call__(self, event: Snapshot | SourceFailure) -> None:
-        """Encode and queue one event."""
+        """A snapshot counted, or a failure (`Hub.listeners`): encode and queue it."""
+        if isinstance(event, Snapshot) and self._live_snapshot is not event:
+            self.live(event)  # not announced when read: its snapshot message goes first
+        self._queue(self._encode, event)
+
+    def _queue(self, encode: Callable[[Any], tuple[bytes, bytes | None]], event: Any) -> None:
         try:
-            message = self._encode(event)
+            message = encode(event)
         except Exception as error:  # a bug here must not stop the hub's polling
             self.log(f"feed: could not encode a message ({type(error).__name__})")
             return
@@ -98,19 +110,22 @@ class FeedPublisher:
         latest = ticker.latest(MAX_EVENTS)[::-1]
         return latest, latest[len(latest) - new :] if new > 0 else []
 
+    def _live(self, snapshot: Snapshot) -> tuple[bytes, bytes | None]:
+        self._live_snapshot = snapshot
+        return self._encoder.live(self._header(), snapshot), None
+
     def _encode(self, event: Snapshot | SourceFailure) -> tuple[bytes, bytes | None]:
         if isinstance(event, Snapshot):
             self._failures_in_a_row = 0
             events, new_events = self._events()
-            encoded = self._encoder.encode(
+            day, whole = self._encoder.counted(
                 self._header(),
-                event,
                 day=self._day_report(self.clock.now()),
                 alerts=self._alerts(),
                 events=events,
                 new_events=new_events,
             )
-            return encoded.stream, encoded.whole
+            return day, whole
         self._failures_in_a_row += 1
         data = encode_failure(
             self._header(),

@@ -1,27 +1,31 @@
 """The feed's wire format: what a hub publishes and how a board reads it back.
 
 One JSON object per message (UTF-8, via orjson), always carrying `wallboard_feed`: the
-format's version (`WIRE_VERSION`). Two types:
+format's version (`WIRE_VERSION`). Three types:
 
 - `snapshot`: one poll's data in the API's own JSON shape (`extensions` as GetExtensionsCalls
   gives them, `queues` as GetQueuesCallers does), with the poll's `fetched_at`,
-  `clock_offset_s`, `latency_s` and `skipped` items, plus the hub's view of the day (`day`,
-  as `wallboard stats --json` prints it, or null), `alerts` (a list of objects) and the
-  ticker's latest `events`.
+  `clock_offset_s`, `latency_s` and `skipped` items. Sent as soon as the hub has read the
+  poll, before it counts it: the live picture does not wait for the day's figures.
+- `day`: what the hub counted from the snapshot numbered `of`: the day's figures (`day`, as
+  `wallboard stats --json` prints them, or null), the active `alerts` and the ticker's
+  `events`.
 - `failure`: a poll failed: `kind`, `message`, `retry_in_s`, `failures` (in a row).
 
-Both carry `hub` (its name), `run` (random per hub start), `seq` (per run, from 1),
+All carry `hub` (its name), `run` (random per hub start), `seq` (per run, from 1),
 `interval_s` and `published_at`. The account code is in none of them: the API's answers
 never hold it and the hub publishes nothing else.
 
-A snapshot is whole (`base` null) or a delta (version 2): the changes since the snapshot
-numbered `base` of the same run. A delta holds only the extensions and queues that changed
-(the same JSON objects), the order of every key (`extension_keys`, `queue_keys`) only when
-it changed, the day with only the agents' rows that changed, and only the events new since
-`base`. The hub keeps the latest whole snapshot under a key for a board that starts late or
-misses a delta (see `feed.state`). Why deltas: a whole snapshot at 2,000 agents is about
-1.2 MB and ~25 ms for a board to read; the changes of a 5 s poll are about 60 kB and a few
-ms (docs/PERFORMANCE.md).
+Deltas (version 2). On the stream a snapshot is whole (`base` null) or the changes since
+the snapshot numbered `base`: only the extensions and queues that changed (the same JSON
+objects), and the order of every key (`extension_keys`, `queue_keys`) only when it changed.
+A day message is whole (`base` null) or has only the agents' rows whose counts changed (or
+whose turn it is to refresh their durations, each at least every `DAY_ROW_REFRESH_S`) since
+the day message of the snapshot `base`, and only the events new since then. Under the
+latest key the hub keeps the last snapshot whole, with its day's part (`day`, `alerts`,
+`events`), for a board that starts late or misses a delta (see `feed.state`). Why: a whole
+snapshot at 2,000 agents is ~1.2 MB and ~30 ms for a board to read, the changes of a 5 s
+poll ~150 kB and ~5 ms (docs/PERFORMANCE.md).
 
 A board reads a message with the same lenient parser as the API's answers
 (`wallboard.api.parse`), so a malformed item is skipped and named, and anything else odd
@@ -97,18 +101,36 @@ class SnapshotMessage:
 
     In a whole message `snapshot` holds every extension and queue; in a delta it holds the
     changed ones only, and `extension_keys`/`queue_keys` give the order of all of them when
-    that changed (None: as before). `day` is whole, or in a delta has only the agents' rows
-    that changed. `events` are the latest (whole) or the new ones (delta), oldest first.
+    that changed (None: as before). The latest key's whole message also has the day's part
+    (`has_day`: `day`, `alerts` and the latest `events`, oldest first).
     """
 
     header: Header
     snapshot: Snapshot
-    day: dict[str, Any] | None
-    alerts: tuple[dict[str, Any], ...]
+    day: dict[str, Any] | None = None
+    alerts: tuple[dict[str, Any], ...] = ()
     events: tuple[Event, ...] = ()
     base: int | None = None
     extension_keys: tuple[str, ...] | None = None
     queue_keys: tuple[int, ...] | None = None
+    has_day: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DayMessage:
+    """A decoded `day` message: what the hub counted from the snapshot numbered `of`.
+
+    `day` is whole (`base` None) or has only the agents' rows that changed since the day
+    message of the snapshot numbered `base`; `events` are the latest (whole) or the new
+    ones, oldest first; `alerts` are all those active.
+    """
+
+    header: Header
+    of: int
+    base: int | None
+    day: dict[str, Any] | None
+    alerts: tuple[dict[str, Any], ...]
+    events: tuple[Event, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +144,7 @@ class FailureMessage:
     failures: int
 
 
-Message = SnapshotMessage | FailureMessage
+Message = SnapshotMessage | DayMessage | FailureMessage
 
 
 # --- the hub's side -----------------------------------------------------------------------
@@ -183,10 +205,8 @@ def _snapshot_document(
     *,
     extensions: list[dict[str, Any]],
     queues: list[dict[str, Any]],
-    day: dict[str, Any] | None,
-    alerts: Sequence[dict[str, Any]],
-    events: Sequence[Event],
 ) -> dict[str, Any]:
+    """A whole snapshot message (without the day's part: see `encode_snapshot`)."""
     document = _header(header, "snapshot")
     document.update(
         base=None,
@@ -196,9 +216,6 @@ def _snapshot_document(
         skipped=[{"where": s.where, "reason": s.reason} for s in snapshot.skipped],
         extensions=extensions,
         queues=queues,
-        day=day,
-        alerts=list(alerts),
-        events=[event_json(event) for event in events],
     )
     return document
 
@@ -213,87 +230,53 @@ def encode_snapshot(
     extensions: ModelDumper | None = None,
     queues: ModelDumper | None = None,
 ) -> bytes:
-    """One whole `snapshot` message. Give the same dumpers each poll to reuse their work."""
-    return orjson.dumps(
-        _snapshot_document(
-            header,
-            snapshot,
-            extensions=(extensions or ModelDumper()).dump(snapshot.extensions),
-            queues=(queues or ModelDumper()).dump(snapshot.queues),
-            day=day,
-            alerts=alerts,
-            events=events,
-        )
+    """One whole `snapshot` message with the day's part (as under the latest key)."""
+    document = _snapshot_document(
+        header,
+        snapshot,
+        extensions=(extensions or ModelDumper()).dump(snapshot.extensions),
+        queues=(queues or ModelDumper()).dump(snapshot.queues),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Encoded:
-    """One poll encoded twice: whole (for the latest key) and for the stream (a delta over
-    the previous snapshot when there is one to build on, else the whole message again)."""
-
-    whole: bytes
-    stream: bytes
-    is_delta: bool
+    document.update(day=day, alerts=list(alerts), events=[event_json(e) for e in events])
+    return orjson.dumps(document)
 
 
 class SnapshotEncoder:
-    """Encodes each poll whole and as a delta over the previous one (see the module).
+    """Encodes each poll for the feed (see the module): `live` as soon as it is read,
+    `counted` once the hub has counted it.
 
-    A delta is made only over the previous snapshot of the same day, with unique keys;
-    anything else (the first poll, the day turning, two extensions with one username) goes
-    whole on the stream too, which every board reads.
+    A snapshot delta is made over the previous snapshot when every key is unique (else the
+    snapshot goes whole: two extensions with one username cannot be told apart); a day
+    delta over the previous day message of the same day (else the day goes whole).
     """
 
     def __init__(self, interval_s: float) -> None:
         self._extensions = ModelDumper()
         self._queues = ModelDumper()
-        self._base: int | None = None
+        self._base: int | None = None  # the seq of the last snapshot message
         self._extension_models: dict[str, BaseModel] = {}
         self._extension_keys: tuple[str, ...] = ()
         self._queue_models: dict[int, BaseModel] = {}
         self._queue_keys: tuple[int, ...] = ()
+        self._last: tuple[Header, Snapshot, list[Any], list[Any]] | None = None
+        self._day_base: int | None = None  # the snapshot whose day went last
         self._day_name: object = None
-        self._day_counts: dict[object, dict[str, Any]] = {}
+        self._day_counts: dict[object, tuple[Any, ...]] = {}
         # each agent's day row goes out at least every DAY_ROW_REFRESH_S, a share a poll
         self._refresh_turns = max(1, round(DAY_ROW_REFRESH_S / max(interval_s, 0.01)))
+        self._turn = 0
 
-    def encode(
-        self,
-        header: Header,
-        snapshot: Snapshot,
-        *,
-        day: dict[str, Any] | None,
-        alerts: Sequence[dict[str, Any]] = (),
-        events: Sequence[Event] = (),
-        new_events: Sequence[Event] = (),
-    ) -> Encoded:
-        """The poll whole and for the stream; `new_events` are those since the last poll."""
+    def live(self, header: Header, snapshot: Snapshot) -> bytes:
+        """The snapshot message for the stream: a delta over the previous one, or whole."""
         extensions = self._extensions.dump(snapshot.extensions)
         queues = self._queues.dump(snapshot.queues)
-        whole = orjson.dumps(
-            _snapshot_document(
-                header,
-                snapshot,
-                extensions=extensions,
-                queues=queues,
-                day=day,
-                alerts=alerts,
-                events=events,
-            )
-        )
         extension_keys = tuple(e.username for e in snapshot.extensions)
         queue_keys = tuple(q.queue_id for q in snapshot.queues)
-        day_name = day.get("day") if day is not None else None
-        day_rows = day.get("agents") if day is not None else None
-        rows = day_rows if isinstance(day_rows, list) else []
         deltable = (
             self._base is not None
-            and day_name == self._day_name
             and len(set(extension_keys)) == len(extension_keys)
             and len(set(queue_keys)) == len(queue_keys)
         )
-        document: dict[str, Any] | None = None
         if deltable:
             document = _snapshot_document(
                 header,
@@ -302,9 +285,6 @@ class SnapshotEncoder:
                     snapshot.extensions, extensions, extension_keys, self._extension_models
                 ),
                 queues=_changed(snapshot.queues, queues, queue_keys, self._queue_models),
-                day=self._day_delta(day, rows, header.seq),
-                alerts=alerts,
-                events=new_events,
             )
             document["base"] = self._base
             if extension_keys != self._extension_keys:
@@ -312,23 +292,53 @@ class SnapshotEncoder:
             if queue_keys != self._queue_keys:
                 document["queue_keys"] = list(queue_keys)
         else:
-            self._day_counts = {_row_key(row): _counts(row) for row in rows}
+            document = _snapshot_document(header, snapshot, extensions=extensions, queues=queues)
         self._base = header.seq
         self._extension_models = dict(zip(extension_keys, snapshot.extensions, strict=True))
         self._queue_models = dict(zip(queue_keys, snapshot.queues, strict=True))
         self._extension_keys, self._queue_keys = extension_keys, queue_keys
-        self._day_name = day_name
-        if document is None:
-            return Encoded(whole, whole, is_delta=False)
-        return Encoded(whole, orjson.dumps(document), is_delta=True)
+        self._last = (header, snapshot, extensions, queues)
+        return orjson.dumps(document)
 
-    def _day_delta(
-        self, day: dict[str, Any] | None, rows: list[Any], seq: int
-    ) -> dict[str, Any] | None:
+    def counted(
+        self,
+        header: Header,
+        *,
+        day: dict[str, Any] | None,
+        alerts: Sequence[dict[str, Any]] = (),
+        events: Sequence[Event] = (),
+        new_events: Sequence[Event] = (),
+    ) -> tuple[bytes, bytes]:
+        """After the hub counted the last `live` snapshot: the day message for the stream
+        (`new_events` are those since the last one) and the whole snapshot for the key."""
+        if self._last is None:
+            raise ValueError("counted() before live()")
+        live_header, snapshot, extensions, queues = self._last
+        whole = _snapshot_document(live_header, snapshot, extensions=extensions, queues=queues)
+        whole.update(day=day, alerts=list(alerts), events=[event_json(e) for e in events])
+        day_name = day.get("day") if day is not None else None
+        day_rows = day.get("agents") if day is not None else None
+        rows = day_rows if isinstance(day_rows, list) else []
+        document = _header(header, "day")
+        document.update(of=live_header.seq, alerts=list(alerts))
+        if self._day_base is not None and day_name == self._day_name:
+            document.update(
+                base=self._day_base,
+                day=self._day_delta(day, rows),
+                events=[event_json(e) for e in new_events],
+            )
+        else:
+            self._day_counts = {_row_key(row): _counts(row) for row in rows}
+            document.update(base=None, day=day, events=[event_json(e) for e in events])
+        self._day_base, self._day_name = live_header.seq, day_name
+        return orjson.dumps(document), orjson.dumps(whole)
+
+    def _day_delta(self, day: dict[str, Any] | None, rows: list[Any]) -> dict[str, Any] | None:
         """The day with only the agents' rows whose counts changed, or whose turn it is."""
         if day is None:
             return None
-        turns, turn = self._refresh_turns, seq % self._refresh_turns
+        self._turn = turn = (self._turn + 1) % self._refresh_turns
+        turns = self._refresh_turns
         counts = self._day_counts
         changed = []
         for index, row in enumerate(rows):
@@ -360,9 +370,9 @@ def _row_key(row: dict[str, Any]) -> object:
     return row.get("username")
 
 
-def _counts(row: dict[str, Any]) -> dict[str, Any]:
+def _counts(row: dict[str, Any]) -> tuple[Any, ...]:
     """A day row without its durations (`..._s`): what changes only when something happens."""
-    return {name: value for name, value in row.items() if not name.endswith("_s")}
+    return tuple(item for item in row.items() if item[0][-2:] != "_s")
 
 
 def encode_failure(
@@ -415,6 +425,16 @@ class Decoder:
         kind = document.get("type")
         if kind == "snapshot":
             return self._snapshot(header, document)
+        if kind == "day":
+            raw_base = document.get("base")
+            return DayMessage(
+                header,
+                of=_count(document.get("of"), "of"),
+                base=None if raw_base is None else _count(raw_base, "base"),
+                day=clean_day(document.get("day")),
+                alerts=_alerts(document.get("alerts")),
+                events=clean_events(document.get("events")),
+            )
         if kind == "failure":
             return FailureMessage(
                 header,
@@ -460,12 +480,9 @@ class Decoder:
             header,
             snapshot,
             day=clean_day(document.get("day")),
-            alerts=tuple(
-                item
-                for item in (_flat_object(a) for a in _list(document.get("alerts"))[:MAX_ALERTS])
-                if item is not None
-            ),
+            alerts=_alerts(document.get("alerts")),
             events=clean_events(document.get("events")),
+            has_day="day" in document,
             base=base,
             extension_keys=_keys(document.get("extension_keys"), str, "extension_keys"),
             queue_keys=_keys(document.get("queue_keys"), int, "queue_keys"),
@@ -531,6 +548,11 @@ def _flat_object(value: Any, depth: int = 1) -> dict[str, Any] | None:
         else:
             clean[plain(str(key), 64)] = _scalar(item)
     return clean
+
+
+def _alerts(value: Any) -> tuple[dict[str, Any], ...]:
+    objects = (_flat_object(item) for item in _list(value)[:MAX_ALERTS])
+    return tuple(item for item in objects if item is not None)
 
 
 def _keys(value: Any, kind: type, name: str) -> tuple[Any, ...] | None:
