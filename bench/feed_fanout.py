@@ -146,6 +146,7 @@ class Result:
             if delays:
                 ordered = sorted(delays)
                 out[f"{name}_count"] = len(ordered)
+                out[f"{name}_min_ms"] = round(1000 * ordered[0], 1)
                 out[f"{name}_median_ms"] = round(1000 * statistics.median(ordered), 1)
                 out[f"{name}_p90_ms"] = round(1000 * ordered[int(0.9 * len(ordered))], 1)
                 out[f"{name}_max_ms"] = round(1000 * ordered[-1], 1)

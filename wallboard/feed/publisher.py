@@ -33,6 +33,9 @@ from wallboard.sources.base import SourceFailure
 
 OUTBOX = 8
 MIN_LATEST_TTL_S = 60
+# The hub counts a snapshot once its live message is written to Redis, waiting this long
+# at most (and not at all while Redis is unreachable).
+LIVE_WAIT_S = 0.5
 
 
 class FeedPublisher:
@@ -70,31 +73,53 @@ class FeedPublisher:
         self._ticker = ticker
         self._events_sent = 0  # the ticker's count of events when the last day message went
         self._live_snapshot: Snapshot | None = None
+        # Messages numbered in queueing order; those up to `_done` were sent or dropped.
+        self._queued = 0
+        self._done = 0
+        self._progress = asyncio.Event()
+        self.failing = False  # the last try to send failed
         self._rng = rng or random.Random()
         self.latest_ttl_s = max(MIN_LATEST_TTL_S, round(12 * interval_s))
 
     # --- the listeners: called in the hub's poll loop, never raise ------------------------
-    def live(self, snapshot: Snapshot) -> None:
-        """A snapshot just read (`Hub.on_read`): its message goes before the hub counts it."""
-        self._queue(self._live, snapshot)
+    async def live(self, snapshot: Snapshot) -> None:
+        """A snapshot just read (`Hub.on_read`): queue its message and return once it is
+        written to Redis (bounded), so that the hub's counting does not hold it back."""
+        number = self._queue(self._live, snapshot)
+        if number is None or self.failing:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(LIVE_WAIT_S):
+                while self._done < number:
+                    self._progress.clear()
+                    await self._progress.wait()
 
     def __call__(self, event: Snapshot | SourceFailure) -> None:
         """A snapshot counted, or a failure (`Hub.listeners`): encode and queue it."""
         if isinstance(event, Snapshot) and self._live_snapshot is not event:
-            self.live(event)  # not announced when read: its snapshot message goes first
+            self._queue(self._live, event)  # not announced when read: it goes first
         self._queue(self._encode, event)
 
-    def _queue(self, encode: Callable[[Any], tuple[bytes, bytes | None]], event: Any) -> None:
+    def _queue(self, encode: Callable[[Any], tuple[bytes, bytes | None]], event: Any) -> int | None:
+        """Encode and queue; the message's number (None when it could not be encoded)."""
         try:
             message = encode(event)
         except Exception as error:  # a bug here must not stop the hub's polling
             self.log(f"feed: could not encode a message ({type(error).__name__})")
-            return
+            return None
         if len(self._outbox) >= OUTBOX:
             self._outbox.popleft()
             self.dropped += 1
+            self._finished_one()
         self._outbox.append(message)
+        self._queued += 1
         self._ready.set()
+        return self._queued
+
+    def _finished_one(self) -> None:
+        """The oldest queued message was sent or dropped."""
+        self._done += 1
+        self._progress.set()
 
     def _header(self) -> Header:
         self.seq += 1
@@ -156,6 +181,7 @@ class FeedPublisher:
                     await self._send(client, data, whole)
                 except (RedisError, OSError) as error:
                     failures += 1
+                    self.failing = True
                     delay = retry_delay(failures, 1.0, self._rng)
                     if failures == 1:
                         self.log(
@@ -169,7 +195,9 @@ class FeedPublisher:
                     continue
                 if self._outbox and self._outbox[0][0] is data:
                     self._outbox.popleft()
+                    self._finished_one()
                 self.published += 1
+                self.failing = False
                 if failures:
                     self.log(f"feed: publishing to {self.link.redacted} again")
                     failures = 0
