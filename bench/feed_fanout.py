@@ -51,23 +51,27 @@ def cpu_seconds(pid: int) -> float:
 
 
 # --- a worker process: some boards on one loop ----------------------------------------------
-async def _decoding_board(url: str, interval_s: float, delays: list[float]) -> None:
+async def _decoding_board(
+    url: str, interval_s: float, delays: list[float], counts: dict[str, int], after: float
+) -> None:
     from wallboard.core.clock import SystemClock
     from wallboard.core.snapshot import Snapshot
     from wallboard.feed.follower import RedisFollower
     from wallboard.feed.redis_link import RedisLink
 
     follower = RedisFollower(RedisLink(url), SystemClock(), interval_s=interval_s)
-    first = True
-    async for event in follower.events():
-        if isinstance(event, Snapshot):
-            if not first:  # the first comes from the latest key: not a delivery
+    try:
+        async for event in follower.events():
+            # what came before `after` is the boards' start (each reads the whole state)
+            if isinstance(event, Snapshot) and time.monotonic() > after:
                 delays.append(time.time() - event.fetched_at)
-            first = False
+    finally:
+        counts["resyncs"] += follower.resyncs
+        counts["dropped"] += follower.dropped
 
 
 async def _receiving_board(
-    url: str, stream: str, delays: list[float], hub_delays: list[float]
+    url: str, stream: str, delays: list[float], hub_delays: list[float], after: float
 ) -> None:
     import redis.asyncio
 
@@ -80,7 +84,7 @@ async def _receiving_board(
             last_id = entry_id
             head = fields.get(b"m", b"")[:4096]
             found, published = FETCHED_AT.search(head), PUBLISHED_AT.search(head)
-            if found and published:  # a snapshot (a failure has no fetched_at)
+            if found and published and time.monotonic() > after:  # a snapshot
                 delays.append(time.time() - float(found.group(1)))
                 hub_delays.append(float(published.group(1)) - float(found.group(1)))
 
@@ -93,19 +97,29 @@ async def _worker(url: str, boards: int, decoding: int, interval_s: float, secon
     decoded: list[float] = []
     received: list[float] = []
     in_hub: list[float] = []
+    counts = {"resyncs": 0, "dropped": 0}
+    warmup = interval_s + 2.0
+    after = time.monotonic() + warmup
     tasks = [
-        asyncio.create_task(_decoding_board(url, interval_s, decoded))
+        asyncio.create_task(_decoding_board(url, interval_s, decoded, counts, after))
         if n < decoding
-        else asyncio.create_task(_receiving_board(url, "wallboard:feed", received, in_hub))
+        else asyncio.create_task(_receiving_board(url, "wallboard:feed", received, in_hub, after))
         for n in range(boards)
     ]
+    await asyncio.sleep(warmup)
     cpu = time.process_time()
     await asyncio.sleep(seconds)
     cpu = time.process_time() - cpu
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    report = {"decoded": decoded, "received": received, "in_hub": in_hub, "cpu_s": cpu}
+    report = {
+        "decoded": decoded,
+        "received": received,
+        "in_hub": in_hub,
+        "cpu_s": cpu,
+        **counts,
+    }
     print(json.dumps(report))
 
 
@@ -125,6 +139,7 @@ class Result:
     received: list[float]
     in_hub: list[float]  # the answer to the start of the message's encoding, at the hub
     workers_cpu: float  # share of one core, all workers
+    resyncs: int  # deltas that did not fit, all decoding boards
     stream_bytes: float  # median size of a stream message
     whole_bytes: int  # the whole snapshot under the latest key
 
@@ -138,6 +153,7 @@ class Result:
             "interval_s": self.interval_s,
             "hub_cpu_pct": round(100 * self.hub_cpu, 2),
             "boards_cpu_pct": round(100 * self.workers_cpu, 1),
+            "resyncs": self.resyncs,
             "stream_message_kb": round(self.stream_bytes / 1000, 1),
             "whole_snapshot_kb": round(self.whole_bytes / 1000, 1),
         }
@@ -211,6 +227,7 @@ def measure(
         for count, decode in zip(share, share_decoding, strict=True):
             if count:
                 workers.append(start_worker(url, count, decode, interval_s, seconds))
+        time.sleep(interval_s + 2.0)  # the workers' warm-up (each board reads the whole state)
         cpu_before, began = cpu_seconds(hub.pid), time.monotonic()
         outputs = [worker.communicate(timeout=seconds + 120)[0] for worker in workers]
         hub_cpu = (cpu_seconds(hub.pid) - cpu_before) / (time.monotonic() - began)
@@ -239,6 +256,7 @@ def measure(
         received=[d for r in reports for d in r["received"]],
         in_hub=[d for r in reports for d in r["in_hub"]],
         workers_cpu=sum(r["cpu_s"] for r in reports) / seconds,
+        resyncs=sum(r["resyncs"] for r in reports),
         stream_bytes=statistics.median(sizes) if sizes else 0.0,
         whole_bytes=whole,
     )
