@@ -110,9 +110,13 @@ async def _worker(url: str, boards: int, decoding: int, interval_s: float, secon
     cpu = time.process_time()
     await asyncio.sleep(seconds)
     cpu = time.process_time() - cpu
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    pending = set(tasks)
+    for _ in range(10):  # bounded: a cancellation lost in redis-py is asked again
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=2.0)
+        if not pending:
+            break
     report = {
         "decoded": decoded,
         "received": received,

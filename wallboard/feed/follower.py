@@ -22,7 +22,7 @@ from typing import Any
 from wallboard.core.backoff import retry_delay
 from wallboard.core.clock import Clock
 from wallboard.core.snapshot import Snapshot
-from wallboard.feed.redis_link import RedisLink
+from wallboard.feed.redis_link import RedisLink, raise_if_cancelled
 from wallboard.feed.state import FeedState, HubDay
 from wallboard.feed.wire import (
     DayMessage,
@@ -113,6 +113,7 @@ class RedisFollower:
         for event in await self._take(client, start):
             yield event
         while True:
+            raise_if_cancelled()
             answer = await client.xread(
                 {self.link.stream: last_id}, count=BURST, block=int(self._block_s * 1000)
             )

@@ -27,7 +27,7 @@ from wallboard.core.backoff import retry_delay
 from wallboard.core.clock import Clock
 from wallboard.core.events import Event, Ticker
 from wallboard.core.snapshot import Snapshot
-from wallboard.feed.redis_link import STREAM_LENGTH, RedisLink
+from wallboard.feed.redis_link import STREAM_LENGTH, RedisLink, raise_if_cancelled
 from wallboard.feed.wire import MAX_EVENTS, Header, SnapshotEncoder, encode_failure
 from wallboard.sources.base import SourceFailure
 
@@ -170,6 +170,7 @@ class FeedPublisher:
         client: Any = None
         try:
             while True:
+                raise_if_cancelled()
                 if not self._outbox:
                     self._ready.clear()
                     await self._ready.wait()
