@@ -93,7 +93,9 @@ async def _worker(url: str, boards: int, decoding: int, interval_s: float, secon
     import redis.asyncio  # noqa: F401 - imported before the CPU is counted
 
     import wallboard.feed.follower  # noqa: F401
+    from wallboard.launch import tune_garbage_collector
 
+    tune_garbage_collector()  # as every board's process does
     decoded: list[float] = []
     received: list[float] = []
     in_hub: list[float] = []
