@@ -274,7 +274,7 @@ async def test_enter_on_agent_shows_every_field_of_its_calls(board_app) -> None:
             ("State", "Talking (TALK)"),
             ("In state for", "2:05"),
             ("SIP username", "SIP1003"),
-            ("Status", "Available (1)"),
+            ("Status", "Logged in (1)"),
             ("userID", "5003"),
             ("Direction", "Incoming"),
             ("Caller name", "Acme Ltd"),

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from wallboard.api.errors import PollError
+from wallboard.core.agent_state import StatusVocabulary
 from wallboard.core.alerts import AlertChanges
 from wallboard.core.board import Board
 from wallboard.core.clock import Clock
@@ -47,13 +48,17 @@ class Hub:
         log: Callable[[str], None],
         status_every_s: float = STATUS_EVERY_S,
         alerts: AlertWatch | None = None,
+        statuses: StatusVocabulary | None = None,
+        show_phone: Callable[[str], str] | None = None,
     ) -> None:
         self.source = source
+        # How a caller's number in an alert is logged (masked per `mask_callers`).
+        self.show_phone = show_phone or str
         self.clock = clock
         self.recorder = recorder
         self.alerts = alerts
         # The live picture the alert rules read (agents' states and waits).
-        self.board = Board()
+        self.board = Board(statuses=statuses)
         # What just happened (answers, abandons, misses, status changes, alerts raised).
         self.ticker = Ticker(HUB_EVENTS)
         self.health = Health(source=source.name, interval_s=interval_s, started_utc=clock.now())
@@ -153,9 +158,9 @@ class Hub:
         changes = self.alerts.check(self.board, self.health, now)
         self.ticker.add(alert_events(changes.raised))
         for alert in changes.raised:
-            self.log(f"alert ({alert.level.value}): {alert.text}")
+            self.log(f"alert ({alert.level.value}): {alert.text_for(self.show_phone)}")
         for alert in changes.cleared:
-            self.log(f"cleared: {alert.text}")
+            self.log(f"cleared: {alert.text_for(self.show_phone)}")
         return changes
 
     async def _alert_checks(self) -> None:

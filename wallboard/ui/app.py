@@ -21,12 +21,15 @@ from rich.style import Style
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.color import Color, ColorParseError
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Input
 
 from wallboard.core.agent_order import SortOrder, arrange
+from wallboard.core.agent_state import CUSTOM_FALLBACK_STYLE, StatusVocabulary
 from wallboard.core.alerts import AlertBook, AlertChanges
+from wallboard.core.bidi import reorder_line
 from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
 from wallboard.core.clock import Clock
 from wallboard.core.day_figures import DayFigures
@@ -34,6 +37,7 @@ from wallboard.core.durations import format_duration
 from wallboard.core.health import Health
 from wallboard.core.phone import mask_phone
 from wallboard.core.snapshot import Snapshot
+from wallboard.core.teams import QueueStaff, Teams
 from wallboard.core.text import plain
 from wallboard.sources.base import HubState, Source, SourceFailure
 from wallboard.ui import _textual_compat
@@ -92,6 +96,12 @@ class BoardOptions:
     mute_s: float = 900.0  # how long `m` mutes off-screen notifications
     # Caller numbers: "wall" masks them in wall mode, "always" everywhere, "never" nowhere.
     mask_callers: str = "wall"
+    # The centre's own status names and colours (config `[statuses."N"]`).
+    statuses: StatusVocabulary = field(default_factory=StatusVocabulary)
+    # Right-to-left names: "terminal" leaves them to the terminal, "reorder" lays them out.
+    bidi: str = "terminal"
+    # Teams (config `[teams.NAME]`): the grid groups agents by them, `/` filters by them.
+    teams: Teams = field(default_factory=Teams)
 
 
 class DayCounter(Protocol):
@@ -155,6 +165,8 @@ class WallboardApp(App[int]):
         Binding("w", "toggle_wall", "Wall"),
         Binding("a", "alerts", "Alerts"),
         Binding("m", "mute", "Mute", show=False),
+        Binding("b", "toggle_bidi", "Bidi", show=False),
+        Binding("g", "toggle_groups", "Teams", show=False),
         Binding("r", "refresh_now", "Refresh", show=False),
         Binding("escape", "close", "Close", show=False),
     ]
@@ -177,7 +189,8 @@ class WallboardApp(App[int]):
         # The day's figures and alerts as the hub sent them (None before any, or without).
         self.day_report: dict[str, Any] | None = None
         # The day's figures as the panels read them (from `recorder` or the hub's report).
-        self.day_figures = DayFigures()
+        self._day_figures = DayFigures()
+        self._day_figures_due = False  # counted since the figures were last made
         self.hub_alerts: tuple[dict[str, Any], ...] = ()
         self.hub: HubState | None = None
         # The fast paths decided on at start-up (ui/_textual_compat: private Textual code,
@@ -186,7 +199,7 @@ class WallboardApp(App[int]):
         self.source = source
         self.clock = clock
         self.options = options or BoardOptions()
-        self.board = Board(self.options.thresholds)
+        self.board = Board(self.options.thresholds, self.options.statuses)
         self.health = Health(
             source=source.name,
             interval_s=self.options.interval_s,
@@ -197,6 +210,8 @@ class WallboardApp(App[int]):
         self.hide_logged_out = False
         self.filter_text = ""
         self.compact = self.options.compact
+        self.bidi_reorder = self.options.bidi == "reorder"
+        self.group_by_team = bool(self.options.teams)
         self.wall = self.options.wall
         self.detail_for: AgentView | CallerView | None = None
         self._detail_gone_since: float | None = None
@@ -219,7 +234,10 @@ class WallboardApp(App[int]):
             yield AgentGrid(id="grid")
             yield QueuePanel(id="queues")
             yield DetailPane(id="detail")
-        yield Input(placeholder="filter agents: name, representative or SIP id", id="filter")
+        yield Input(
+            placeholder="filter agents: name, representative or SIP id; a team; a queue",
+            id="filter",
+        )
         yield HealthLine(id="health")
         yield Footer()
 
@@ -240,6 +258,8 @@ class WallboardApp(App[int]):
         grid = self.query_one(AgentGrid)
         grid.set_compact(self.compact)
         self.query_one(QueuePanel).thresholds = self.options.thresholds
+        self.query_one(QueuePanel).show_phone = self.show_phone
+        self._set_bidi(self.options.bidi == "reorder")
         self._set_wall(self.wall)
         grid.focus()
         if self.options.ticks:
@@ -332,17 +352,47 @@ class WallboardApp(App[int]):
             return
         try:
             self.recorder.record(snapshot)
-            self.day_figures = DayFigures.from_report(self.recorder.report(self.clock.now()))
+            self._day_figures_due = True
         except Exception as error:  # counting must never take the live picture down
             self.log.error("the day's counters could not take a snapshot", error=repr(error))
 
     # --- what the panels read besides the board ---------------------------------------------
+    @property
+    def day_figures(self) -> DayFigures:
+        """The day's figures as the panels read them: made from the counted day when first
+        read after a snapshot (a replay catching up counts hundreds of polls between two
+        draws, and the report copies every agent's counters), or the hub's report."""
+        if self._day_figures_due and self.recorder is not None:
+            self._day_figures_due = False
+            try:
+                report = self.recorder.report(self.clock.now())
+            except Exception as error:  # the figures must never take the live picture down
+                self.log.error("the day's figures could not be made", error=repr(error))
+                report = None
+            self._day_figures = DayFigures.from_report(report)
+        return self._day_figures
+
+    @day_figures.setter
+    def day_figures(self, figures: DayFigures) -> None:
+        self._day_figures = figures
+        self._day_figures_due = False
+
     def show_phone(self, phone: str) -> str:
         """A caller's number as this screen may show it (masked per `mask_callers`)."""
         mode = self.options.mask_callers
         if mode == "always" or (mode == "wall" and self.wall):
             return mask_phone(phone)
         return phone
+
+    def show_name(self, name: str) -> str:
+        """A name (agent, queue, caller) as this screen draws it: in visual order when the
+        board lays out right-to-left text (`bidi = "reorder"`, key `b`)."""
+        return reorder_line(name) if self.bidi_reorder else name
+
+    def show_sentence(self, text: str) -> str:
+        """A sentence of the board's own holding names (an alert's), as this screen draws
+        it: a left-to-right line, its right-to-left names laid out when the board does."""
+        return reorder_line(text, sentence=True) if self.bidi_reorder else text
 
     def alerted_subjects(self) -> dict[tuple[str, str], str]:
         """Active alerts by subject: `("queue", "5001")` or `("agent", sip_id)` → the worst
@@ -385,9 +435,21 @@ class WallboardApp(App[int]):
             return
         for alert in alerts[:3]:  # a storm: the first few, the list has the rest
             title = f"wallboard {alert.level.value}"
-            write_to_terminal(
-                self, desktop_sequence(kind, title, alert.text, tmux=self.options.tmux)
-            )
+            text = alert.text_for(self.show_phone)
+            write_to_terminal(self, desktop_sequence(kind, title, text, tmux=self.options.tmux))
+
+    def health_note(self) -> str | None:
+        """Lasting problems beside the feed's own: the day's store, and the source's own
+        (a recording that cannot be written, say)."""
+        notes = (
+            self.recorder.problem if self.recorder is not None else None,
+            getattr(self.source, "problem", None),
+        )
+        return " · ".join(note for note in notes if isinstance(note, str) and note) or None
+
+    def replay_status(self, now: float) -> str | None:
+        """What a replay says first on the health line (`wallboard.ui.replay`); None live."""
+        return None
 
     def alert_summary(self, now: float) -> str | None:
         """What the health line says of alerts: how many, and whether muted."""
@@ -418,18 +480,47 @@ class WallboardApp(App[int]):
         self.redraw_timers()
 
     def _rearrange(self) -> None:
-        agents = arrange(
-            self.board.agents,
+        teams = self.options.teams
+        agents: Iterable[AgentView] = self.board.agents
+        filter_text = self.filter_text
+        # `/` naming a team, or a queue a team answers, shows that team's agents.
+        chosen = teams.chosen_by(filter_text, self.board.queues) if teams else None
+        if chosen is not None:
+            agents, filter_text = teams.members(agents, chosen), ""
+        arranged = arrange(
+            agents,
             sort=self.sort,
             hide_logged_out=self.hide_logged_out,
-            filter_text=self.filter_text,
+            filter_text=filter_text,
         )
-        self.query_one(AgentGrid).set_agents(agents)
-        self._set_grid_title(len(agents))
+        grid = self.query_one(AgentGrid)
+        if teams and self.group_by_team:
+            grid.set_sections(teams.sections(arranged))
+        else:
+            grid.set_agents(arranged)
+        self._set_grid_title(len(arranged))
+
+    def queue_staff(self, queue_id: int, queue_name: str) -> QueueStaff | None:
+        """How many agents of the teams answering a queue are available, busy and away
+        (for the queue table); None when no team maps the queue (config `[teams.NAME]`)."""
+        teams = self.options.teams
+        if not teams:
+            return None
+        return teams.counts_for_queue(queue_id, queue_name, self.board.agents)
+
+    def action_toggle_groups(self) -> None:
+        """Group the agents by team, or not (when teams are configured)."""
+        if not self.options.teams:
+            self.notify("No teams are configured ([teams.NAME] in the config).", timeout=4)
+            return
+        self.group_by_team = not self.group_by_team
+        self._rearrange()
 
     def _set_grid_title(self, shown: int) -> None:
         grid = self.query_one(AgentGrid)
         parts = [f"Agents {shown}/{len(self.board.agents)}", f"sort: {self.sort}"]
+        if self.options.teams and self.group_by_team:
+            parts.append("by team")
         if self.hide_logged_out:
             parts.append("logged-out hidden")
         if self.filter_text:
@@ -558,8 +649,9 @@ class WallboardApp(App[int]):
                 now,
                 warning,
                 self.options.local_time,
-                note=self.recorder.problem if self.recorder is not None else None,
+                note=self.health_note(),
                 alerts=self.alert_summary(now),
+                replay=self.replay_status(now),
             ),
             failing,
         )
@@ -582,9 +674,32 @@ class WallboardApp(App[int]):
         if board_theme is None:
             return
         styles = board_styles(board_theme, self.current_theme)
+        self._add_status_colours(styles.states)
         self._wait_styles = styles.waits
         self.query_one(AgentGrid).set_board_styles(styles.states, styles.base)
         self.query_one(QueuePanel).set_board_styles(styles.waits, styles.base)
+
+    def _add_status_colours(self, states: dict[str, Style]) -> None:
+        """The centre's own status colours over the theme's (config `[statuses."N"]`); a
+        code the built-in list lacks, without a colour of its own, takes "Other"'s."""
+        vocabulary = self.options.statuses
+        fallback = states.get(CUSTOM_FALLBACK_STYLE)
+        for style in vocabulary.custom_styles:
+            if fallback is not None:
+                states.setdefault(style, fallback)
+        for style, colour in vocabulary.colours.items():
+            try:
+                parsed = Color.parse(colour)
+            except ColorParseError:
+                problem = f"status colour {colour!r} is not one the board knows; theme colour used"
+                if problem not in self.theme_problems:
+                    self.theme_problems.append(problem)
+                continue
+            states[style] = Style(
+                color=parsed.get_contrast_text(1.0).rich_color,
+                bgcolor=parsed.rich_color,
+                bold=True,
+            )
 
     # --- keys -----------------------------------------------------------------------------
     def action_quit_board(self) -> None:
@@ -620,6 +735,8 @@ class WallboardApp(App[int]):
                 lambda: self.alert_summary(self.clock.now()) or "notifications on",
                 self._acknowledge,
                 self.action_mute,
+                show_phone=self.show_phone,
+                bidi=self.show_sentence,
             )
         )
 
@@ -692,6 +809,19 @@ class WallboardApp(App[int]):
         """Wall mode on or off."""
         self._set_wall(not self.wall)
 
+    def action_toggle_bidi(self) -> None:
+        """Right-to-left names: laid out by the board, or left to the terminal."""
+        self._set_bidi(not self.bidi_reorder)
+        where = "laid out by the board" if self.bidi_reorder else "left to the terminal"
+        self.notify(f"Right-to-left names {where}.", title="Bidi", timeout=4)
+
+    def _set_bidi(self, reorder: bool) -> None:
+        self.bidi_reorder = reorder
+        self.query_one(AgentGrid).set_bidi(reorder)
+        queues = self.query_one(QueuePanel)
+        queues.bidi_reorder = reorder
+        queues.redraw_all()
+
     def action_refresh_now(self) -> None:
         """Ask the source for fresh data now (a poller polls; a hub's follower cannot)."""
         refresh = getattr(self.source, "refresh", None)
@@ -761,11 +891,23 @@ class WallboardApp(App[int]):
                     now,
                     self.options.local_time,
                     self._detail_gone_since,
+                    show_phone=self.show_phone,
+                    status_name=self.board.statuses.label,
+                    bidi=self.show_name,
                 )
             )
         elif isinstance(target, CallerView):
             pane.set_title("Waiting caller (Esc closes)")
-            pane.show(caller_detail(target, now, self.options.local_time, self._detail_gone_since))
+            pane.show(
+                caller_detail(
+                    target,
+                    now,
+                    self.options.local_time,
+                    self._detail_gone_since,
+                    show_phone=self.show_phone,
+                    bidi=self.show_name,
+                )
+            )
 
     # --- layout and terminal --------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:

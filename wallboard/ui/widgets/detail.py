@@ -9,6 +9,7 @@ cells of the rows that tick ("In state for", talk time, wait) go to the terminal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from rich.text import Text
 from wallboard.core.board import AgentView, CallerView
 from wallboard.core.durations import format_duration
 from wallboard.core.export import call_duration_s
+from wallboard.core.phone import mask_numbers
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.text import plain
 from wallboard.ui.widgets.line_view import LineView, Span, fit
@@ -72,19 +74,26 @@ def agent_detail(
     now: float,
     local_tz: bool,
     gone_since: float | None = None,
+    show_phone: Callable[[str], str] = str,
+    status_name: Callable[[int | None], str] | None = None,
+    bidi: Callable[[str], str] = str,
 ) -> Text:
-    """Every field of an agent and of each of its calls; says so if the agent has gone."""
+    """Every field of an agent and of each of its calls; says so if the agent has gone.
+    Caller numbers (and numbers in the fields that may carry one) go through `show_phone`;
+    `status_name` names the status code (the centre's own names; default Voicenter's);
+    names go through `bidi` (`core.bidi.reorder_line` when the board lays them out)."""
     ext = agent.extension
     sheet = _Sheet()
     _gone_notice(sheet, "agent", gone_since, local_tz)
-    sheet.heading(f"Agent {agent.name}")
+    sheet.heading(f"Agent {bidi(agent.name)}")
     sheet.row("State", f"{agent.label} ({agent.word})")
     since = format_duration(now - agent.since_utc)
     sheet.row("In state for", since if agent.since_exact else f"≥ {since} (since board saw it)")
-    sheet.row("Name", _value(ext.name))
-    sheet.row("Representative", _value(ext.representative))
+    sheet.row("Name", bidi(_value(ext.name)))
+    sheet.row("Representative", bidi(_value(ext.representative)))
     sheet.row("SIP username", _value(ext.username))
-    sheet.row("Status", f"{ext.status_label} ({ext.status})")
+    label = status_name(ext.status) if status_name is not None else ext.status_label
+    sheet.row("Status", f"{label} ({ext.status})")
     sheet.row("userID", _value(ext.user_id))
     sheet.row("onlineUserID", _value(ext.online_user_id))
     sheet.row("extensionID", _value(ext.extension_id))
@@ -98,8 +107,8 @@ def agent_detail(
         state = call.state.value if hasattr(call.state, "value") else call.state  # type: ignore[union-attr]
         sheet.row("State", _value(state or "unknown"))
         sheet.row("Direction", _value(call.direction))
-        sheet.row("Caller name", _value(call.caller_name))
-        sheet.row("Caller number", _value(call.caller_phone))
+        sheet.row("Caller name", bidi(mask_numbers(_value(call.caller_name), show_phone)))
+        sheet.row("Caller number", show_phone(_value(call.caller_phone)))
         sheet.row("DID", _value(call.did or "—"))
         started = call.call_started - offset if call.call_started else None
         answered = call.call_answered - offset if call.call_answered else None
@@ -117,28 +126,37 @@ def agent_detail(
             "Recorded",
             "unknown" if recorded is None else ("yes" if recorded else "no (muted)"),
         )
-        sheet.row("Recording file", _value(call.recording.filename or "—"))
+        sheet.row(
+            "Recording file", mask_numbers(_value(call.recording.filename or "—"), show_phone)
+        )
         if call.transferred_from:
             sheet.row("Transferred from", _value(call.transferred_from))
         custom = sorted(call.custom_data.items())
         if custom:
             sheet.row("Custom data", f"{len(custom)} key(s)")
             for key, value in custom[:MAX_CUSTOM_KEYS]:
-                sheet.row("  " + plain(key, 16), _value(value))
+                sheet.row("  " + plain(key, 16), mask_numbers(_value(value), show_phone))
             if len(custom) > MAX_CUSTOM_KEYS:
                 sheet.row("  …", f"{len(custom) - MAX_CUSTOM_KEYS} more")
     return sheet.text
 
 
 def caller_detail(
-    caller: CallerView, now: float, local_tz: bool, gone_since: float | None = None
+    caller: CallerView,
+    now: float,
+    local_tz: bool,
+    gone_since: float | None = None,
+    show_phone: Callable[[str], str] = str,
+    bidi: Callable[[str], str] = str,
 ) -> Text:
-    """Every field of a waiting caller; says so if the caller has left the queue."""
+    """Every field of a waiting caller (its number drawn by `show_phone`, its queue's name
+    by `bidi`); says so if the caller has left the queue."""
     sheet = _Sheet()
     _gone_notice(sheet, "caller", gone_since, local_tz)
-    sheet.heading(f"Waiting caller {caller.phone}")
-    sheet.row("Queue", f"{caller.queue_name} ({caller.queue_id})")
-    sheet.row("Number", caller.phone)
+    phone = show_phone(caller.phone)
+    sheet.heading(f"Waiting caller {phone}")
+    sheet.row("Queue", f"{bidi(caller.queue_name)} ({caller.queue_id})")
+    sheet.row("Number", phone)
     sheet.row("CallID", caller.call_id)
     sheet.row("Joined", _when(caller.joined_utc, local_tz))
     sheet.row("Waiting", format_duration(now - caller.joined_utc))

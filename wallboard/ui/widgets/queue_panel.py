@@ -6,7 +6,7 @@ by the warning and alert thresholds.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.events import Click
 from textual.message import Message
 
+from wallboard.core.bidi import fit_visual
 from wallboard.core.board import CallerView, QueueView, WaitLevel, WaitThresholds
 from wallboard.core.durations import format_duration
 from wallboard.ui.widgets.line_view import TEXT_SPAN, LineView, Span, fit, right
@@ -54,6 +55,10 @@ class QueuePanel(LineView):
         self._lines: list[_Line] = []
         self._styles: dict[WaitLevel, Style] = {}
         self._plain = Style()
+        # How a caller's number is drawn (the app's `show_phone`: masked per `mask_callers`).
+        self.show_phone: Callable[[str], str] = str
+        # Right-to-left queue names laid out here for terminals that do not.
+        self.bidi_reorder = False
 
     def set_queues(self, queues: tuple[QueueView, ...]) -> None:
         """Show these queues, keeping the cursor on the same caller or queue."""
@@ -113,7 +118,7 @@ class QueuePanel(LineView):
             wait, level = self._wait(line.queue.oldest_join_utc)
             look: Hashable = (level, selected, callers > 0)
         else:
-            text = line.caller.phone
+            text = self.show_phone(line.caller.phone)
             wait, level = self._wait(line.caller.joined_utc)
             look = (level, selected)
         # The wait is a text span: patched in place as it ticks, while its colour holds.
@@ -132,7 +137,8 @@ class QueuePanel(LineView):
             queue = line.queue
             wait, level = self._wait(queue.oldest_join_utc)
             count = f"{len(queue.callers)} waiting"
-            head = f"{fit(queue.name, max(1, width - 22))} {right(count, 11)} "
+            name = fit_visual(queue.name, max(1, width - 22), fit, self.bidi_reorder)
+            head = f"{name} {right(count, 11)} "
             # Nobody waiting: no wait to colour (the cells are blank).
             wait_style = base + self._styles.get(level, base) if queue.callers else base
             return [
@@ -141,7 +147,7 @@ class QueuePanel(LineView):
             ]
         wait, level = self._wait(line.caller.joined_utc)
         return [
-            Segment(fit("  " + line.caller.phone, width - WAIT_WIDTH), base),
+            Segment(fit("  " + self.show_phone(line.caller.phone), width - WAIT_WIDTH), base),
             Segment(right(wait, WAIT_WIDTH - 1) + " ", base + self._styles.get(level, base)),
         ]
 
