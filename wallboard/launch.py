@@ -375,8 +375,10 @@ def run_hub_service(
             interval_s=settings.interval_s,
             day_report=lambda _now: day["report"],
             alerts=lambda: [alert.to_json() for alert in watch.book.active.values()],
+            ticker=hub.ticker,
             log=log,
         )
+        hub.on_read.append(publisher.live)
         hub.listeners.append(publisher)
         log(f"publishing to {link.redacted} (feed {link.prefix!r})")
 
