@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     theme: str | None = None
     compact: bool = False
     wall: bool = False
+    # Wall mode: each view's time on screen, and a view pinned from the start (README).
+    wall_rotate_s: float = Field(default=15.0, ge=2, le=3600)
+    wall_view: Literal["rotate", "centre", "agents", "ticker"] = "rotate"
     # The day's figures (see docs/METRICS.md).
     service_level_s: float = Field(default=20.0, ge=0, le=3600)
     short_abandon_s: float = Field(default=5.0, ge=0, le=600)

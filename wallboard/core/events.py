@@ -140,3 +140,33 @@ class Ticker:
     def latest(self, count: int) -> list[Event]:
         """The newest `count` events."""
         return [event for _, event in zip(range(count), self.events, strict=False)]
+
+
+OUTCOME_KINDS = frozenset({ANSWERED, ABANDONED, MISSED})
+
+
+class SeenEvents:
+    """Which events a board has taken already, for sources that may send one twice.
+
+    A hub sends the day's recent outcomes with each of its reports; a board following it
+    takes each event once. Remembers the last `limit` events taken (events are values:
+    two equal events are the same thing happening).
+    """
+
+    def __init__(self, limit: int = MAX_EVENTS) -> None:
+        self._order: deque[Event] = deque()
+        self._seen: set[Event] = set()
+        self._limit = limit
+
+    def fresh(self, events: Iterable[Event]) -> list[Event]:
+        """The events not taken before (now taken)."""
+        new: list[Event] = []
+        for event in events:
+            if event in self._seen:
+                continue
+            new.append(event)
+            self._seen.add(event)
+            self._order.append(event)
+            if len(self._order) > self._limit:
+                self._seen.discard(self._order.popleft())
+        return new

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from wallboard.core.events import Event
 from wallboard.core.snapshot import Snapshot
 
 
@@ -38,6 +39,7 @@ class HubState:
     interval_s: float
     day: dict[str, Any] | None = None
     alerts: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    events: tuple[Event, ...] = ()
 
 
 SourceEvent = Snapshot | SourceFailure | HubState
