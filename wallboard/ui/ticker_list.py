@@ -45,7 +45,7 @@ class EventLines(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Row `y` of the view: the event at that place in the scrolled list."""
-        index = y + int(self.scroll_y)
+        index = y + self.scroll_offset.y  # rounded, as ScrollView refreshes on it
         width = self.scrollable_content_region.width
         style = self.rich_style
         if index >= len(self.events):
