@@ -10,38 +10,40 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 HELP = """\
-wallboard keys                                       (Esc, q or ? closes; ↑↓ scroll)
+wallboard keys                 (Esc, q or ? closes; ↑↓ scroll)
 
-  arrows, j k l    move in the agent grid or the queue list
-  Tab              switch between the grid and the queues
-  Enter            details of the selected agent, waiting caller or queue
-  Escape           close details; clear the filter; close this help or a list
-  /                filter agents by name, representative or SIP id (Enter applies)
-  s                cycle the sort: state, name, time in state
-  h                hide or show logged-out agents
-  c                compact layout: one line per agent
-  w                wall mode: big type, no cursor; the views take turns
-  p                wall mode: pin the view on screen (p again: rotate again)
-  t                today's events in full (the ticker pauses while open)
-  a                the alert list: Enter acknowledges the selected alert, m mutes
-  m                mute (or unmute) off-screen notifications: bell, desktop, command
-  r                poll now
-  Ctrl+P           the board's commands and themes (dark, light, high-contrast,
-                   colorblind, and yours)
-  ?                this help
-  q                quit
+  arrows, j k l  move in the agent grid or the queue list
+  Tab            switch between the grid and the queues
+  Enter          details: the selected agent, caller or queue
+  Escape         close details or a list; clear the filter
+  /              filter agents: name, representative, SIP id
+  s              sort: state, name, time in state
+  h              hide or show logged-out agents
+  c              compact layout: one line per agent
+  w              wall mode: big type, the views take turns
+  p              wall mode: pin the view (p again: rotate)
+  t              today's events in full (the ticker pauses)
+  a              the alert list: Enter acknowledges, m mutes
+  m              mute or unmute off-screen notifications
+  r              poll now
+  Ctrl+P         the board's commands and themes
+  ?              this help
+  q              quit
 
-The ticker (the line above the health line; a panel on wide screens) says what just
-happened: answers, abandons, missed calls, status changes, alerts (in their colour).
-Caller numbers are masked as the masking setting says.
+The ticker, above the health line (a panel on wide screens),
+says what just happened: answers, abandons, missed calls,
+status changes, and alerts in their colour. Caller numbers
+are masked as the masking setting says.
 
-Wall mode shows one view at a time, turning every wall_rotate_s (15 s): the centre and
-its queues, the agents (paged), the ticker. wall_view in the config pins one at start.
+Wall mode shows one view at a time, each for wall_rotate_s
+(15 s): the centre and its queues, the agents (paged), the
+ticker. wall_view in the config pins one from the start.
 
-Timers: talk time since answer; ring and dial time since start; otherwise time in
-status. "≥" means the agent was already in that state when the board first saw it.
-STALE on the totals means the data is older than 3 poll intervals: the reason is
-on the banner and on the health line at the bottom.
+Timers: talk time since answer; ring and dial time since
+start; otherwise time in status. "≥": the agent was already
+in that state when the board first saw it. STALE: the data
+is older than 3 poll intervals; the banner and the health
+line say why.
 """
 
 
@@ -54,10 +56,10 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: auto; max-width: 90%; height: auto; max-height: 90%;
-        border: round $primary; background: $surface; padding: 0 2;
+        width: 72; max-width: 100%; height: auto; max-height: 90%;
+        border: round $primary; background: $surface; padding: 0 1 0 2;
     }
-    HelpScreen Static { width: auto; }
+    HelpScreen Static { width: 1fr; }
     """
 
     def compose(self) -> ComposeResult:

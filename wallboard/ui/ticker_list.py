@@ -105,13 +105,15 @@ class TickerList(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """A title line, then the events."""
         with Vertical(id="ticker-box"):
-            title = Text(f"Today's events: {len(self.events)}, newest first", style="bold")
-            title.append("   ticker paused · ↑↓ PgUp PgDn Home End scroll · Esc closes")
+            title = Text()
+            title.append(f"Today's events: {len(self.events)}, newest first", style="bold")
+            title.append(" · ticker paused · Esc closes")
             yield Static(title, id="ticker-title")
             yield EventLines(self.events, self._line, id="ticker-events")
 
     def on_mount(self) -> None:
-        """Keys scroll the list."""
+        """Keys scroll the list (the border says which)."""
+        self.query_one("#ticker-box").border_subtitle = "↑↓ PgUp PgDn Home End"
         self.query_one(EventLines).focus()
 
     def _line(self, event: Event) -> Text:

@@ -64,7 +64,8 @@ def ticker_line(
     label: str = LINE_LABEL,
 ) -> Text:
     """The newest events on one line, separated by dots (the view cuts it at its width)."""
-    line = Text(label, style="bold", no_wrap=True, overflow="ellipsis")
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append(label, style="bold")  # the label only: a Text's own style would cover all
     if not events:
         line.append(NOTHING_YET, style="dim")
         return line
