@@ -611,7 +611,7 @@ class WallboardApp(App[int]):
             self.check_alerts(now)
         if advance and self.wall and self.wall_rotation.update(self.clock.monotonic()):
             self._show_wall_view()
-        if advance and self.wall and self._ticks % WALL_PAGE_SECONDS == 0:
+        if advance and self.wall and self._ticks % WALL_PAGE_SECONDS == 0 and self._agents_shown():
             pages = grid.page_count()
             self._wall_page = (self._wall_page + 1) % pages if pages > 1 else 0
             grid.show_page(self._wall_page)
@@ -901,6 +901,21 @@ class WallboardApp(App[int]):
         for view in WALL_VIEWS:
             self.screen.set_class(self.wall and self.wall_rotation.view == view, f"-view-{view}")
         self.draw_ticker(force=True)
+        if self.wall and self._agents_shown():
+            # The grid was hidden (no size, one page per row): its page and title are
+            # right only once it is laid out again.
+            self.call_after_refresh(self._agents_back)
+
+    def _agents_shown(self) -> bool:
+        """Whether the agent grid is on screen (always, outside wall mode)."""
+        return not self.wall or self.wall_rotation.view == "agents"
+
+    def _agents_back(self) -> None:
+        grid = self.query_one(AgentGrid)
+        pages = grid.page_count()
+        self._wall_page = self._wall_page % pages if pages > 1 else 0
+        grid.show_page(self._wall_page)
+        self._set_grid_title(len(grid.agents))
 
     def action_pin_wall_view(self) -> None:
         """Keep the wall's current view on screen, or let the views rotate again."""
