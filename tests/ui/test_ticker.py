@@ -120,6 +120,19 @@ async def test_alerts_raised_appear_in_the_ticker_in_their_level_colour(
         styles = [span.style for span in drawn.spans if span.start == start]
         assert styles and styles[0] == app._level_styles[first.level]
         assert isinstance(styles[0], Style) and styles[0].color is not None
+        # The callers are answered: once the wait alerts have been false `clear_after_s`,
+        # the ticker says they cleared.
+        queues = fixed_queues()
+        for queue in queues:
+            queue["Callers"] = []
+        clock.advance(5)
+        app.show_snapshot(make_snapshot(clock, queues=queues))
+        clock.advance(31)
+        app.check_alerts(clock.now())
+        await settle(pilot)
+        cleared = [e for e in app.ticker.events if e.detail.startswith("cleared: ")]
+        assert cleared and all(e.level == "" for e in cleared)
+        assert "cleared: Sales: a caller has waited" in line(app)
 
 
 async def test_hostile_names_are_drawn_as_plain_text(clock: FakeClock) -> None:

@@ -124,6 +124,19 @@ def alert_events(alerts: Iterable[Alert]) -> list[Event]:
     ]
 
 
+def cleared_events(alerts: Iterable[Alert]) -> list[Event]:
+    """An event per alert cleared: the supervisor sees the trouble end, not only start.
+    Uncoloured (no level): it is good news."""
+    return [
+        Event(
+            alert.cleared_at if alert.cleared_at is not None else alert.last_true,
+            ALERT,
+            detail=f"cleared: {alert.text}",
+        )
+        for alert in alerts
+    ]
+
+
 class Ticker:
     """Today's events, newest first, bounded by `MAX_EVENTS`."""
 

@@ -38,6 +38,7 @@ from wallboard.core.events import (
     SeenEvents,
     Ticker,
     alert_events,
+    cleared_events,
     outcome_events,
     status_changes,
 )
@@ -407,8 +408,8 @@ class WallboardApp(App[int]):
         except Exception as error:  # alerting must never take the live picture down
             self.log.error("alerts could not be checked", error=repr(error))
             return
-        if changes.raised:
-            self.add_events(alert_events(changes.raised))
+        if changes.raised or changes.cleared:
+            self.add_events([*alert_events(changes.raised), *cleared_events(changes.cleared)])
         if changes.notify:
             self._notify_terminal(changes.notify)
         if changes.raised or changes.cleared:
