@@ -69,7 +69,12 @@ from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail
 from wallboard.ui.widgets.health_line import HealthLine, health_text, source_label
 from wallboard.ui.widgets.queue_panel import QueuePanel
-from wallboard.ui.widgets.ticker_view import TickerLine, TickerPanel, ticker_line
+from wallboard.ui.widgets.ticker_view import (
+    SIDE_PANEL_ROWS,
+    TickerLine,
+    TickerPanel,
+    ticker_line,
+)
 from wallboard.ui.widgets.totals import TotalsBar
 
 if TYPE_CHECKING:
@@ -869,7 +874,10 @@ class WallboardApp(App[int]):
         note = self._wall_note()
         events = self.ticker.latest(max(12, panel.rows()))
         line.show(ticker_line(events, self.show_phone, self._level_styles, note + "Latest (t): "))
-        panel.border_title = f"{note}Latest (t: all today)"
+        title = f"{note}Latest (t: all today)"
+        if str(panel.border_title) != title:
+            # Setting a title repaints the whole panel, even the same title: only on change.
+            panel.border_title = title
         panel.show(events, self.show_phone, self._level_styles, self.options.local_time)
 
     def _wall_note(self) -> str:
@@ -901,6 +909,7 @@ class WallboardApp(App[int]):
         and hides the panels. Outside wall mode no view is marked: every panel shows."""
         for view in WALL_VIEWS:
             self.screen.set_class(self.wall and self.wall_rotation.view == view, f"-view-{view}")
+        self.query_one(TickerPanel).max_rows = None if self.wall else SIDE_PANEL_ROWS
         self.draw_ticker(force=True)
         if self.wall and self._agents_shown():
             # The grid was hidden (no size, one page per row): its page and title are

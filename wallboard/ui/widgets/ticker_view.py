@@ -26,6 +26,7 @@ LINE_LABEL = "Latest (t: all today): "
 PANEL_TITLE = "Latest (t: all today)"
 NOTHING_YET = "nothing yet today"
 MAX_SENTENCE_CHARS = 300
+SIDE_PANEL_ROWS = 20
 
 
 def event_sentence(event: Event, show_phone: Callable[[str], str]) -> str:
@@ -87,13 +88,20 @@ class TickerLine(TextLines):
 class TickerPanel(TextLines):
     """The newest events, one a row with its time, in a bordered panel."""
 
+    # Every new event moves every row down one: the whole panel is sent again. Beside the
+    # board a screenful of the latest is plenty (the rest is on `t`), so the panel shows at
+    # most this many, which bounds what each event costs on the wire; the wall's ticker
+    # view (`max_rows = None`) uses its whole height.
+    max_rows: int | None = SIDE_PANEL_ROWS
+
     def on_mount(self) -> None:
         """The panel's title says which key opens the whole day."""
         self.border_title = PANEL_TITLE
 
     def rows(self) -> int:
-        """How many events fit (at least one, before the first layout)."""
-        return max(1, self.size.height)
+        """How many events it shows (at least one, before the first layout)."""
+        fit = max(1, self.size.height)
+        return fit if self.max_rows is None else min(fit, self.max_rows)
 
     def show(
         self,
