@@ -41,6 +41,14 @@ def terminal_colour(app: WallboardApp, color_system: str) -> str:
         safe_box=False,
     )
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    # Rich keeps a style's escape codes on the style after its first render, whatever the
+    # colour system; styles are shared, so forget what other consoles (other tests, in
+    # true colour) left there. The board itself only ever renders through one console.
+    for line in update.strips:  # type: ignore[attr-defined]
+        for strip in line:
+            for segment in strip:
+                if segment.style is not None:
+                    segment.style._ansi = None
     console.print(update)
     screen = pyte.Screen(width, height)
     pyte.ByteStream(screen).feed(console.file.getvalue().encode())  # type: ignore[attr-defined]
