@@ -12,7 +12,7 @@ from wallboard.ui.help import HELP, HelpScreen
 
 BOARD_COMMANDS = {
     "Help", "Filter", "Sort", "Hide out", "Compact", "Wall", "Alerts", "Events", "Pin view",
-    "Mute", "Refresh", "Theme", "Quit",
+    "Mute", "Refresh", "Theme", "Quit", "Teams", "Bidi",
 }  # fmt: skip
 TEXTUAL_COMMANDS = {"Keys", "Screenshot", "Maximize", "Minimize"}
 

@@ -73,12 +73,12 @@ async def test_the_line_says_who_hung_up_and_who_came_back_newest_first(
         kinds = [event.kind for event in app.ticker.events]
         assert ABANDONED in kinds and STATUS in kinds, app.ticker.events
         text = line(app)
-        assert "Grace Lunch → Available" in text
+        assert "Grace Lunch → Logged in" in text
         # Not in wall mode: the number is shown as is ("wall" masking is the default).
         assert "0502000001 abandoned Support after 4:0" in text
         rows = screen_text(app).splitlines()
         # On screen: the row above the health line, cut with an ellipsis at the width.
-        assert rows[-3].startswith(" Latest (t): ") and "Grace Lunch → Available" in rows[-3]
+        assert rows[-3].startswith(" Latest (t): ") and "Grace Lunch → Logged in" in rows[-3]
         # In wall mode (masked by default there) the same event hides the number.
         await pilot.press("w")
         await settle(pilot)

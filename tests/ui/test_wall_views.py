@@ -14,9 +14,10 @@ from wallboard.ui.widgets.totals import TotalsBar
 
 def shown(app: WallboardApp) -> str:
     """Which view is on screen, read from what is displayed (not from the controller)."""
-    grid = app.query_one(AgentGrid).display
+    main = app.query_one("#main").display  # holds the grid and the ticker panel
+    grid = main and app.query_one(AgentGrid).display
     queues = app.query_one(QueuePanel).display
-    ticker = app.query_one(TickerPanel).display
+    ticker = main and app.query_one(TickerPanel).display
     assert app.query_one(TotalsBar).display  # the totals (and STALE) are always there
     views = {(False, True, False): "centre", (True, False, False): "agents"}
     views[(False, False, True)] = "ticker"
@@ -79,10 +80,12 @@ async def test_leaving_wall_mode_shows_every_panel_again(clock: FakeClock) -> No
     async with running(app, size=(160, 45)) as pilot:
         await pilot.press("w")
         await settle(pilot)
-        assert app.query_one(AgentGrid).display and app.query_one(QueuePanel).display
+        assert app.query_one("#main").display and app.query_one(AgentGrid).display
+        assert app.query_one(QueuePanel).display
         assert app.query_one(TickerLine).display
         await seconds(app, clock, pilot, 12)  # no rotation outside wall mode
-        assert app.query_one(AgentGrid).display and app.query_one(QueuePanel).display
+        assert app.query_one("#main").display and app.query_one(AgentGrid).display
+        assert app.query_one(QueuePanel).display
         # p outside wall mode says where it works and changes nothing.
         await pilot.press("p")
         await settle(pilot)

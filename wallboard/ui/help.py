@@ -16,10 +16,14 @@ wallboard keys                 (Esc, q or ? closes; ↑↓ scroll)
   Tab            switch between the grid and the queues
   Enter          details: the selected agent, caller or queue
   Escape         close details or a list; clear the filter
-  /              filter agents: name, representative, SIP id
+  /              filter agents: name, representative, SIP id,
+                 a team or a queue
   s              sort: state, name, time in state
   h              hide or show logged-out agents
   c              compact layout: one line per agent
+  g              group agents by team, or not (teams in the config)
+  b              right-to-left names: laid out by the board or
+                 by the terminal
   w              wall mode: big type, the views take turns
   p              wall mode: pin the view (p again: rotate)
   t              today's events in full (the ticker pauses)

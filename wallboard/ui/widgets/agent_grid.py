@@ -13,8 +13,10 @@ from textual.binding import Binding
 from textual.events import Click
 from textual.message import Message
 
+from wallboard.core.bidi import fit_visual, reorder_line
 from wallboard.core.board import AgentView
 from wallboard.core.durations import format_duration
+from wallboard.core.teams import Section
 from wallboard.core.text import plain
 from wallboard.ui.widgets.line_view import TEXT_SPAN, LineView, Span, fit, right
 
@@ -23,6 +25,35 @@ COMPACT_WIDTH = 52
 COMPACT_FULL = 35  # inner cells a compact entry needs to be drawn uncut
 TIMER_WIDTH = 8
 _REVERSE = Style(reverse=True)
+_BOLD = Style(bold=True)
+SHARED_MARK = "+"  # on the tile of an agent who is in several teams (shown under each)
+_NOBODY: frozenset[str] = frozenset()
+
+
+class _Groups:
+    """Where each line of a grid grouped by team is: a team's heading, or a row of its
+    agents. Made when the sections or the grid's geometry change, not per line."""
+
+    def __init__(self, sections: list[Section], per_row: int, lines_per_row: int) -> None:
+        # Per row: heading text (None for agents), first agent index, agents, shared keys.
+        self.rows: list[tuple[str | None, int, int, frozenset[str]]] = []
+        self.row_line: list[int] = []  # each row's first line
+        self.lines: list[tuple[int, int]] = []  # each line's row, and its part of the row
+        self.agent_row: list[int] = []  # each agent's row (by index in the flat list)
+        start = 0
+        for section in sections:
+            count = len(section.agents)
+            self._add((f" {section.title} · {count}", start, 0, _NOBODY), 1)
+            for offset in range(0, count, per_row):
+                in_row = min(per_row, count - offset)
+                self.agent_row.extend([len(self.rows)] * in_row)
+                self._add((None, start + offset, in_row, section.shared), lines_per_row)
+            start += count
+
+    def _add(self, row: tuple[str | None, int, int, frozenset[str]], lines: int) -> None:
+        self.row_line.append(len(self.lines))
+        self.lines.extend((len(self.rows), part) for part in range(lines))
+        self.rows.append(row)
 
 
 def timer_text(agent: AgentView, now: float) -> str:
@@ -64,12 +95,25 @@ class AgentGrid(LineView):
         self._fixed: dict[int, tuple[AgentView, tuple[str, int], str]] = {}
         self._geometry_key: tuple[int, bool] = (0, False)
         self._geometry = (TILE_WIDTH, 1, 2)
+        # Grouped by team (`set_sections`): the sections, and where their lines are.
+        self._sections: list[Section] | None = None
+        self._groups: _Groups | None = None
+        self._groups_key: tuple[object, ...] = ()
+        # Right-to-left names laid out here for terminals that do not (`bidi = "reorder"`).
+        self.bidi_reorder = False
 
     # --- data in ------------------------------------------------------------------------
-    def set_agents(self, agents: list[AgentView]) -> None:
+    def set_sections(self, sections: list[Section]) -> None:
+        """Show agents grouped by team: a heading per section, then its agents (an agent
+        in several teams is in several sections, marked)."""
+        self.set_agents([agent for section in sections for agent in section.agents], sections)
+
+    def set_agents(self, agents: list[AgentView], sections: list[Section] | None = None) -> None:
         """Show `agents` (already arranged), keeping the same agent selected."""
         chosen = self.selected_agent
         self.agents = agents
+        self._sections = sections
+        self._groups = None  # made again for these sections when first needed
         if len(self._fixed) > 2 * len(agents) + 64:
             self._fixed.clear()  # views of agents gone or changed: bounded by the agents
         if chosen is not None:
@@ -85,6 +129,12 @@ class AgentGrid(LineView):
         self._styles = styles
         self._plain = base
         self._selected_plain = base + _REVERSE
+        self.redraw_all()
+
+    def set_bidi(self, reorder: bool) -> None:
+        """Lay out right-to-left names here (True) or leave them to the terminal."""
+        self.bidi_reorder = reorder
+        self._fixed.clear()
         self.redraw_all()
 
     def set_compact(self, compact: bool) -> None:
@@ -130,9 +180,36 @@ class AgentGrid(LineView):
         return self.geometry()[2]
 
     def line_count(self) -> int:
-        """Lines needed for every agent."""
+        """Lines needed for every agent (and every team's heading)."""
+        groups = self._grouped()
+        if groups is not None:
+            return len(groups.lines)
         _, per_row, lines_per_row = self.geometry()
         return -(-len(self.agents) // per_row) * lines_per_row
+
+    def _grouped(self) -> _Groups | None:
+        """Where the lines are when grouped by team; None when not grouped."""
+        if self._sections is None:
+            return None
+        key = (self.geometry(), id(self._sections))
+        if self._groups is None or key != self._groups_key:
+            _, per_row, lines_per_row = self.geometry()
+            self._groups = _Groups(self._sections, per_row, lines_per_row)
+            self._groups_key = key
+        return self._groups
+
+    def _line_place(
+        self, index: int
+    ) -> tuple[str | None, int, list[AgentView], int, frozenset[str]]:
+        """What line `index` shows: a heading (its text), or agents from `start`, which
+        part of their row it is, and which of them are shared between teams."""
+        groups = self._grouped()
+        if groups is None:
+            start, agents = self._row_agents(index)
+            return None, start, agents, index % self.lines_per_row, _NOBODY
+        row, part = groups.lines[index]
+        heading, start, count, shared = groups.rows[row]
+        return heading, start, self.agents[start : start + count], part, shared
 
     def _row_agents(self, index: int) -> tuple[int, list[AgentView]]:
         _, per_row, lines_per_row = self.geometry()
@@ -147,14 +224,16 @@ class AgentGrid(LineView):
         (compared by identity, at once), and a new view is equal only when every field
         is, so it draws the same.
         """
-        cell, _, lines_per_row = self.geometry()
-        start, agents = self._row_agents(index)
+        cell = self.cell_width
+        heading, start, agents, part, shared = self._line_place(index)
+        if heading is not None:
+            return ((0, self.line_width, ("heading", heading)),)
         inner = cell - 1
         cursor = self.selected - start if self.show_cursor else -1
         spans: list[Span] = []
-        if index % lines_per_row == 0 and not self.compact:
+        if part == 0 and not self.compact:
             for offset, agent in enumerate(agents):
-                spans.append((offset * cell, inner, (agent, offset == cursor)))
+                spans.append((offset * cell, inner, (agent, offset == cursor, agent.key in shared)))
             return tuple(spans)
         now = self.now
         # The timer is the last TIMER_WIDTH cells (tiles keep one blank after it).
@@ -166,7 +245,7 @@ class AgentGrid(LineView):
         for offset, agent in enumerate(agents):
             x = offset * cell
             selected = offset == cursor
-            spans.append((x, timer_x, (agent, selected)))
+            spans.append((x, timer_x, (agent, selected, agent.key in shared)))
             timer = right(timer_text(agent, now), TIMER_WIDTH)
             key = (TEXT_SPAN, timer + tail, selected) if whole else (timer, selected)
             spans.append((x + timer_x, inner - timer_x, key))
@@ -174,9 +253,11 @@ class AgentGrid(LineView):
 
     def build_line(self, index: int, width: int) -> list[Segment]:
         """Draw one line of tiles or compact entries."""
-        cell, _, lines_per_row = self.geometry()
-        start, agents = self._row_agents(index)
-        part = index % lines_per_row
+        cell = self.cell_width
+        heading, start, agents, part, shared = self._line_place(index)
+        if heading is not None:
+            title = fit_visual(heading, width, fit, self.bidi_reorder)
+            return [Segment(title, self._plain + _BOLD)]
         inner = cell - 1
         cursor = self.selected - start
         if part == 1 and not (self.show_cursor and 0 <= cursor < len(agents)):
@@ -189,10 +270,11 @@ class AgentGrid(LineView):
         for offset, agent in enumerate(agents):
             selected = self.show_cursor and start + offset == self.selected
             state_style = self._styles.get(agent.style, self._plain)
+            mark = agent.key in shared
             if self.compact:
-                segments.extend(self._compact_cell(agent, inner, state_style, selected))
+                segments.extend(self._compact_cell(agent, inner, state_style, selected, mark))
             elif part == 0:
-                segments.extend(self._tile_top(agent, inner, state_style, selected))
+                segments.extend(self._tile_top(agent, inner, state_style, selected, mark))
             else:
                 segments.extend(self._tile_bottom(agent, inner, selected))
             segments.append(Segment(" " * (cell - inner), self._plain))
@@ -202,10 +284,12 @@ class AgentGrid(LineView):
         return segments
 
     def _tile_top(
-        self, agent: AgentView, inner: int, style: Style, selected: bool
+        self, agent: AgentView, inner: int, style: Style, selected: bool, shared: bool = False
     ) -> list[Segment]:
-        marker = "▶" if selected else " "
-        text = f"{marker}{fit(agent.name, inner - 8)} {right(agent.word, 5)} "
+        marker = "▶" if selected else SHARED_MARK if shared else " "
+        name = fit_visual(agent.name, inner - 8, fit, self.bidi_reorder)
+        word = reorder_line(agent.word) if self.bidi_reorder else agent.word
+        text = f"{marker}{name} {right(word, 5)} "
         if selected:
             style = style + Style(bold=True, underline=True)
         return [Segment(fit(text, inner), style)]
@@ -221,7 +305,7 @@ class AgentGrid(LineView):
         if layout == "tile":
             text = f"{fit(' ' + plain(agent.username, 40), inner - 13)} {calls} "
         else:
-            name = fit(agent.name, max(4, inner - 31))
+            name = fit_visual(agent.name, max(4, inner - 31), fit, self.bidi_reorder)
             text = f" {name} {fit(plain(agent.username, 40), 10)} {calls} "
         # Holding the view keeps its id from being reused while the entry exists.
         self._fixed[id(agent)] = (agent, (layout, inner), text)
@@ -238,9 +322,10 @@ class AgentGrid(LineView):
         return [Segment(self._tile_bottom_text(agent, inner), base)]
 
     def _compact_cell(
-        self, agent: AgentView, inner: int, style: Style, selected: bool
+        self, agent: AgentView, inner: int, style: Style, selected: bool, shared: bool = False
     ) -> list[Segment]:
-        word = f" {fit(agent.word, 5)} "
+        shown = reorder_line(agent.word) if self.bidi_reorder else agent.word
+        word = f"{SHARED_MARK if shared else ' '}{fit(shown, 5)} "
         rest = self._fixed_text(agent, "compact", inner) + right(
             timer_text(agent, self.now), TIMER_WIDTH
         )
@@ -254,8 +339,23 @@ class AgentGrid(LineView):
         """Move the cursor by tiles across and rows down."""
         if not self.agents:
             return
+        groups = self._grouped()
+        if groups is not None and dy:
+            self.select(self._row_step(groups, dy))
+            return
         target = self.selected + dx + dy * self.per_row
         self.select(max(0, min(len(self.agents) - 1, target)))
+
+    def _row_step(self, groups: _Groups, dy: int) -> int:
+        """The agent `dy` rows of agents away in a grouped grid, in the same column (or
+        the row's last), headings skipped."""
+        row = groups.agent_row[min(self.selected, len(groups.agent_row) - 1)]
+        column = self.selected - groups.rows[row][1]
+        agent_rows = [i for i, r in enumerate(groups.rows) if r[0] is None]
+        place = agent_rows.index(row)
+        target = agent_rows[max(0, min(len(agent_rows) - 1, place + dy))]
+        _, start, count, _ = groups.rows[target]
+        return start + min(column, count - 1)
 
     def action_page(self, direction: int) -> None:
         """Move the cursor a screenful."""
@@ -265,12 +365,21 @@ class AgentGrid(LineView):
     def select(self, index: int) -> None:
         """Put the cursor on agent `index` and bring it into view."""
         self.selected = index
-        row_line = (index // self.per_row) * self.lines_per_row
+        groups = self._grouped()
+        if groups is not None and 0 <= index < len(groups.agent_row):
+            row = groups.agent_row[index]
+            # A section's first row brings its heading into view too.
+            heading_above = row > 0 and groups.rows[row - 1][0] is not None
+            row_line = groups.row_line[row - 1 if heading_above else row]
+            lines = groups.row_line[row] - row_line + self.lines_per_row
+        else:
+            row_line = (index // self.per_row) * self.lines_per_row
+            lines = self.lines_per_row
         top = int(self.scroll_y)
         if row_line < top:
             self.scroll_to(y=row_line, animate=False)
-        elif row_line + self.lines_per_row > top + self.size.height:
-            self.scroll_to(y=row_line + self.lines_per_row - self.size.height, animate=False)
+        elif row_line + lines > top + self.size.height:
+            self.scroll_to(y=row_line + lines - self.size.height, animate=False)
         self.refresh_changed()
 
     def action_choose(self) -> None:
@@ -285,6 +394,18 @@ class AgentGrid(LineView):
         if offset is None:
             return
         line = offset.y + int(self.scroll_y)
+        groups = self._grouped()
+        if groups is not None:
+            if line >= len(groups.lines):
+                return
+            heading, start, count, _ = groups.rows[groups.lines[line][0]]
+            column = offset.x // self.cell_width
+            if heading is not None or column >= count:
+                return
+            self.select(start + column)
+            if event.chain >= 2:
+                self.action_choose()
+            return
         index = (line // self.lines_per_row) * self.per_row + offset.x // self.cell_width
         if offset.x // self.cell_width < self.per_row and 0 <= index < len(self.agents):
             self.select(index)
@@ -294,11 +415,16 @@ class AgentGrid(LineView):
     # --- wall mode ----------------------------------------------------------------------
     def page_count(self) -> int:
         """Screenfuls needed to show every agent (wall mode pages through them)."""
+        if self._sections is not None:
+            return max(1, -(-self.line_count() // max(1, self.size.height)))
         visible_rows = max(1, self.size.height // self.lines_per_row)
         rows = -(-len(self.agents) // self.per_row)
         return max(1, -(-rows // visible_rows))
 
     def show_page(self, page: int) -> None:
         """Scroll to page `page` of the grid (wall mode)."""
+        if self._sections is not None:
+            self.scroll_to(y=page * max(1, self.size.height), animate=False)
+            return
         visible_rows = max(1, self.size.height // self.lines_per_row)
         self.scroll_to(y=page * visible_rows * self.lines_per_row, animate=False)
