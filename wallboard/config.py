@@ -169,6 +169,9 @@ class Settings(BaseSettings):
     # Right-to-left names (README, "Hebrew and Arabic"): "terminal" leaves the order to the
     # terminal, "reorder" lays them out on the board (for terminals that do not).
     bidi: Literal["terminal", "reorder"] = "terminal"
+    # Wall mode: each view's time on screen, and a view pinned from the start (README).
+    wall_rotate_s: float = Field(default=15.0, ge=2, le=3600)
+    wall_view: Literal["rotate", "centre", "agents", "ticker"] = "rotate"
     # The day's figures (see docs/METRICS.md).
     service_level_s: float = Field(default=20.0, ge=0, le=3600)
     short_abandon_s: float = Field(default=5.0, ge=0, le=600)

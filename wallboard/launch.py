@@ -68,6 +68,8 @@ def board_options(settings: Settings) -> BoardOptions:
         bidi=settings.bidi,
         teams=settings.team_rules(),
         queue_targets=settings.thresholds(),
+        wall_rotate_s=settings.wall_rotate_s,
+        wall_view=settings.wall_view,
     )
 
 

@@ -76,3 +76,32 @@ def test_the_ticker_is_newest_first_and_bounded():
     assert len(ticker.events) == 3
     assert ticker.added == 4
     assert [e.at for e in ticker.latest(2)] == [T0 + 2, T0 + 1]
+
+
+def test_an_alert_is_news_when_raised_and_again_when_cleared():
+    from wallboard.core.alerts import AlertBook, Condition
+    from wallboard.core.events import ALERT, cleared_events
+
+    book = AlertBook(clear_after_s=30, renotify_s=300)
+    condition = Condition("q:7", Level.WARN, "queue", "Support", "Support: 4 callers", "7")
+    raised = book.update([condition], T0).raised
+    book.update([], T0 + 10)  # false, but not long enough: still on
+    cleared = book.update([], T0 + 31).cleared
+    events = alert_events(raised) + cleared_events(cleared)
+    assert [(e.at, e.kind, e.level, e.sentence(str)) for e in events] == [
+        (T0, ALERT, "warn", "Support: 4 callers"),
+        (T0 + 31, ALERT, "", "cleared: Support: 4 callers"),
+    ]
+
+
+def test_events_sent_twice_are_taken_once_and_the_memory_is_bounded():
+    from wallboard.core.events import Event, SeenEvents
+
+    seen = SeenEvents(limit=3)
+    first = [Event(T0 + n, ABANDONED, phone="05", queue="Support", seconds=n) for n in range(3)]
+    assert seen.fresh(first) == first
+    assert seen.fresh(first) == []
+    later = Event(T0 + 9, ANSWERED, who="Dana")
+    assert seen.fresh([first[2], later, later]) == [later]
+    # Only the last three are remembered: the oldest would be taken again.
+    assert seen.fresh([first[0]]) == [first[0]]

@@ -650,8 +650,8 @@ async def test_w_wall_mode_big_digits_no_footer(board_app) -> None:
 
 
 async def test_wall_mode_high_contrast_unless_a_theme_is_named_and_pages(board_app) -> None:
-    app = board_app(theme=None)
-    async with running(app, size=(80, 24)) as pilot:
+    app = board_app(theme=None, wall_view="agents")  # the wall's agents view pages
+    async with running(app, size=(80, 18)) as pilot:  # the grid alone: 18 rows pages
         assert app.theme == "dark"
         await press(pilot, "w")
         assert app.theme == "high-contrast"

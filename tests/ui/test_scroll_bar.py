@@ -107,9 +107,12 @@ async def test_more_lines_shrink_the_thumb_and_redraw_only_the_bar_cells_that_ch
     board_app: Callable[..., WallboardApp], clock: FakeClock
 ) -> None:
     app = board_app()
-    async with running(app, size=SMALL) as pilot:
+    # Two rows taller than SMALL: the ticker line took one, and the 16 agents' thumb must
+    # be more than one cell for more agents to shrink it.
+    async with running(app, size=(SMALL[0], SMALL[1] + 2)) as pilot:
         grid = app.query_one(AgentGrid)
         before = len(thumb_rows(grid))
+        assert before > 1
         app.show_snapshot(make_snapshot(clock, more_agents(300)))
         await pilot.pause()
         assert len(thumb_rows(grid)) < before

@@ -128,6 +128,19 @@ def alert_events(alerts: Iterable[Alert]) -> list[Event]:
     ]
 
 
+def cleared_events(alerts: Iterable[Alert]) -> list[Event]:
+    """An event per alert cleared: the supervisor sees the trouble end, not only start.
+    Uncoloured (no level): it is good news."""
+    return [
+        Event(
+            alert.cleared_at if alert.cleared_at is not None else alert.last_true,
+            ALERT,
+            detail=f"cleared: {alert.text}",
+        )
+        for alert in alerts
+    ]
+
+
 class Ticker:
     """Today's events, newest first, bounded by `MAX_EVENTS`."""
 
@@ -144,3 +157,33 @@ class Ticker:
     def latest(self, count: int) -> list[Event]:
         """The newest `count` events."""
         return [event for _, event in zip(range(count), self.events, strict=False)]
+
+
+OUTCOME_KINDS = frozenset({ANSWERED, ABANDONED, MISSED})
+
+
+class SeenEvents:
+    """Which events a board has taken already, for sources that may send one twice.
+
+    A hub sends the day's recent outcomes with each of its reports; a board following it
+    takes each event once. Remembers the last `limit` events taken (events are values:
+    two equal events are the same thing happening).
+    """
+
+    def __init__(self, limit: int = MAX_EVENTS) -> None:
+        self._order: deque[Event] = deque()
+        self._seen: set[Event] = set()
+        self._limit = limit
+
+    def fresh(self, events: Iterable[Event]) -> list[Event]:
+        """The events not taken before (now taken)."""
+        new: list[Event] = []
+        for event in events:
+            if event in self._seen:
+                continue
+            new.append(event)
+            self._seen.add(event)
+            self._order.append(event)
+            if len(self._order) > self._limit:
+                self._seen.discard(self._order.popleft())
+        return new

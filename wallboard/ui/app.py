@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import math
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -42,6 +42,16 @@ from wallboard.core.clock import Clock
 from wallboard.core.day_figures import DayFigures
 from wallboard.core.day_metrics import Outcome, ThresholdTable
 from wallboard.core.durations import format_duration
+from wallboard.core.events import (
+    OUTCOME_KINDS,
+    Event,
+    SeenEvents,
+    Ticker,
+    alert_events,
+    cleared_events,
+    outcome_events,
+    status_changes,
+)
 from wallboard.core.health import Health
 from wallboard.core.phone import mask_phone
 from wallboard.core.queue_trend import WaitingTrend
@@ -49,10 +59,12 @@ from wallboard.core.recent_outcomes import RecentOutcomes
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.teams import QueueStaff, Teams
 from wallboard.core.text import plain
+from wallboard.core.wall_rotation import DEFAULT_ROTATE_S, WALL_VIEWS, WallRotation
 from wallboard.sources.base import HubState, Source, SourceFailure
 from wallboard.ui import _textual_compat
 from wallboard.ui._textual_compat import write_to_terminal
 from wallboard.ui.alert_list import AlertList
+from wallboard.ui.commands import BoardCommands
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.messages import HubStateArrived, PollFailed, SnapshotArrived
 from wallboard.ui.metrics import FrameMetrics
@@ -65,16 +77,24 @@ from wallboard.ui.themes import (
     board_styles,
     load_themes,
 )
+from wallboard.ui.ticker_list import TickerList
 from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail, queue_detail
 from wallboard.ui.widgets.health_line import HealthLine, health_text, source_label
 from wallboard.ui.widgets.queue_panel import QueuePanel
+from wallboard.ui.widgets.ticker_view import (
+    SIDE_PANEL_ROWS,
+    TickerLine,
+    TickerPanel,
+    ticker_line,
+)
 from wallboard.ui.widgets.totals import MAX_QUEUE_CARDS, QueueLevel, TotalsBar
 
 if TYPE_CHECKING:
     from wallboard.core.alerts import Alert
 
 NARROW_WIDTH = 100
+WIDE_WIDTH = 200  # from here the ticker is a panel beside the queues, not a line
 # Between polls, alerts are checked this often (in ticks): waits and breaks grow by the
 # second, but an alert a few seconds late costs nothing and thousands of agents cost CPU.
 ALERT_CHECK_TICKS = 5
@@ -114,6 +134,8 @@ class BoardOptions:
     teams: Teams = field(default_factory=Teams)
     # Service-level settings per queue (the queue table colours each queue against its target).
     queue_targets: ThresholdTable = field(default_factory=ThresholdTable)
+    wall_rotate_s: float = DEFAULT_ROTATE_S  # each wall view's time on screen
+    wall_view: str = "rotate"  # or a view pinned from the start: "centre", "agents", "ticker"
 
 
 class DayCounter(Protocol):
@@ -128,8 +150,8 @@ class DayCounter(Protocol):
         """The day's figures as `wallboard stats --json` gives them; None when not counting."""
         ...
 
-    def record(self, snapshot: Snapshot) -> object:
-        """Count one snapshot."""
+    def record(self, snapshot: Snapshot) -> Sequence[Outcome]:
+        """Count one snapshot; returns what happened since the last one (for the ticker)."""
         ...
 
     def close(self, timeout_s: float = 5.0) -> bool:
@@ -166,6 +188,8 @@ class WallboardApp(App[int]):
     CSS_PATH = Path(__file__).with_name("wallboard.tcss")
     TITLE = "wallboard"
     ENABLE_COMMAND_PALETTE = True
+    # Ctrl+P lists the board's own actions and themes, not Textual's (ui/commands.py).
+    COMMANDS = {BoardCommands}
 
     BINDINGS = [
         Binding("q", "quit_board", "Quit"),
@@ -176,6 +200,8 @@ class WallboardApp(App[int]):
         Binding("c", "toggle_compact", "Compact"),
         Binding("w", "toggle_wall", "Wall"),
         Binding("a", "alerts", "Alerts"),
+        Binding("t", "ticker", "Events"),
+        Binding("p", "pin_wall_view", "Pin view", show=False),
         Binding("m", "mute", "Mute", show=False),
         Binding("b", "toggle_bidi", "Bidi", show=False),
         Binding("g", "toggle_groups", "Teams", show=False),
@@ -241,6 +267,17 @@ class WallboardApp(App[int]):
         self._wall_page = 0
         self._wait_styles: dict[WaitLevel, Style] = {}
         self.metrics = FrameMetrics()
+        # The ticker: today's events, newest first (core/events.py); paused while its full
+        # list is open. Following a hub, its outcomes are taken once each (`_hub_events`).
+        self.ticker = Ticker()
+        self.ticker_paused = False
+        self._hub_events = SeenEvents()
+        self._ticker_drawn: tuple[object, ...] | None = None
+        self._level_styles: dict[str, Style] = {}
+        # Which view a wall shows, turning every `wall_rotate_s` unless pinned.
+        self.wall_rotation = WallRotation(
+            clock.monotonic(), self.options.wall_rotate_s, self.options.wall_view
+        )
 
     # --- building the screen -------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -251,10 +288,12 @@ class WallboardApp(App[int]):
         with Horizontal(id="main"):
             yield AgentGrid(id="grid")
             yield DetailPane(id="detail")
+            yield TickerPanel(id="ticker-panel")
         yield Input(
             placeholder="filter agents: name, representative or SIP id; a team; a queue",
             id="filter",
         )
+        yield TickerLine(id="ticker-line")
         yield HealthLine(id="health")
         yield Footer()
 
@@ -315,6 +354,7 @@ class WallboardApp(App[int]):
         self.day_report = state.day
         self.day_figures = DayFigures.from_report(state.day)
         self.hub_alerts = state.alerts
+        self._take_hub_events(state.events)
         if self.alerts is not None:
             self.alerts.relay(state.alerts)
         # The health line names the hub and the source's own short label (no "://", so
@@ -337,6 +377,7 @@ class WallboardApp(App[int]):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Take a new snapshot: feed the board, then redraw what changed."""
         now = self.clock.now()
+        before = self.board.agents
         try:
             self.board.apply(snapshot, now)
         except Exception as error:  # a bug must not take the board down: keep the picture
@@ -347,9 +388,10 @@ class WallboardApp(App[int]):
                 self.options.interval_s,
             )
             return
-        self._count_day(snapshot)
+        outcomes = self._count_day(snapshot)
         # A hub's snapshot is as old as the hub's poll, not as old as its arrival here.
         dated = min(now, snapshot.fetched_at) if self._relayed() else now
+        self._take_events(before, outcomes, dated)
         self.health = self.health.succeeded(dated, snapshot.latency_s, len(snapshot.skipped))
         self._line_ticks_up(now)
         self.check_alerts(now)
@@ -364,14 +406,18 @@ class WallboardApp(App[int]):
         self._refresh_detail_target()
         self.redraw_timers()
 
-    def _count_day(self, snapshot: Snapshot) -> None:
+    def _count_day(self, snapshot: Snapshot) -> Sequence[Outcome]:
+        """Count the snapshot into the day; returns the poll's outcomes (for the ticker)."""
         if self.recorder is None:
-            return
+            return ()
+        outcomes: Sequence[Outcome] = ()
         try:
-            self._remember_outcomes(self.recorder.record(snapshot))
+            outcomes = self.recorder.record(snapshot)
+            self._remember_outcomes(outcomes)
             self._day_figures_due = True
         except Exception as error:  # counting must never take the live picture down
             self.log.error("the day's counters could not take a snapshot", error=repr(error))
+        return outcomes
 
     def _remember_outcomes(self, outcomes: object) -> None:
         """Keep the poll's callers' outcomes for the queue detail."""
@@ -486,6 +532,8 @@ class WallboardApp(App[int]):
         except Exception as error:  # alerting must never take the live picture down
             self.log.error("alerts could not be checked", error=repr(error))
             return
+        if changes.raised or changes.cleared:
+            self.add_events([*alert_events(changes.raised), *cleared_events(changes.cleared)])
         if changes.notify:
             self._notify_terminal(changes.notify)
         if changes.raised or changes.cleared:
@@ -733,7 +781,9 @@ class WallboardApp(App[int]):
             self._show_detail(shown)
         if advance and self._ticks % ALERT_CHECK_TICKS == 0:
             self.check_alerts(now)
-        if advance and self.wall and self._ticks % WALL_PAGE_SECONDS == 0:
+        if advance and self.wall and self.wall_rotation.update(self.clock.monotonic()):
+            self._show_wall_view()
+        if advance and self.wall and self._ticks % WALL_PAGE_SECONDS == 0 and self._agents_shown():
             pages = grid.page_count()
             self._wall_page = (self._wall_page + 1) % pages if pages > 1 else 0
             grid.show_page(self._wall_page)
@@ -752,6 +802,11 @@ class WallboardApp(App[int]):
         self._wait_styles = styles.waits
         self.query_one(AgentGrid).set_board_styles(styles.states, styles.base)
         self.query_one(QueuePanel).set_board_styles(styles.waits, styles.base)
+        self._level_styles = {
+            "warn": styles.waits[WaitLevel.WARN],
+            "alert": styles.waits[WaitLevel.ALERT],
+        }
+        self.draw_ticker(force=True)
 
     def _add_status_colours(self, states: dict[str, Style]) -> None:
         """The centre's own status colours over the theme's (config `[statuses."N"]`); a
@@ -918,6 +973,8 @@ class WallboardApp(App[int]):
         self._wall_page = 0
         if not wall:
             grid.show_page(0)
+        self.wall_rotation.restart(self.clock.monotonic())
+        self._show_wall_view()
         self.redraw_timers()  # the big figures are only kept up to date in wall mode
 
     # --- details --------------------------------------------------------------------------
@@ -1015,3 +1072,116 @@ class WallboardApp(App[int]):
         """Narrow terminals stack the queues under the grid."""
         # The event carries the new size; self.size may still hold the old one.
         self.screen.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        self.screen.set_class(event.size.width >= WIDE_WIDTH, "-wide")
+        self.call_after_refresh(self.draw_ticker, True)  # the panel's height may change
+
+    # --- the ticker ---------------------------------------------------------------------
+    def _take_events(
+        self, before: Sequence[AgentView], outcomes: Sequence[Outcome], now: float
+    ) -> None:
+        """Ticker events from a new snapshot: the poll's outcomes and agents' status changes
+        between the board before it (`before`) and now."""
+        try:
+            events = [*outcome_events(outcomes), *status_changes(before, self.board.agents, now)]
+        except Exception as error:  # the ticker must never take the live picture down
+            self.log.error("ticker events could not be made", error=repr(error))
+            return
+        self.add_events(events)
+
+    def _take_hub_events(self, events: Iterable[Event]) -> None:
+        """A hub's outcomes, each once. Status changes and alerts are the board's own
+        (from the snapshots it shows and the alerts it relays): not taken twice."""
+        self.add_events(self._hub_events.fresh(e for e in events if e.kind in OUTCOME_KINDS))
+
+    def add_events(self, events: Iterable[Event]) -> None:
+        """Put events on the ticker (a batch in any order) and draw them."""
+        batch = list(events)
+        if batch:
+            self.ticker.add(batch)
+            self.draw_ticker()
+
+    def draw_ticker(self, force: bool = False) -> None:
+        """Draw the ticker's line and panel when there is news (or `force`: a new theme,
+        size, wall view or masking); not while the full list is open (paused)."""
+        if self.ticker_paused:
+            return
+        key = (self.ticker.added, self.wall, self.wall_rotation.pinned, self.wall_rotation.view)
+        if not force and key == self._ticker_drawn:
+            return
+        try:
+            line = self.query_one(TickerLine)
+            panel = self.query_one(TickerPanel)
+        except NoMatches:
+            return
+        self._ticker_drawn = key
+        note = self._wall_note()
+        events = self.ticker.latest(max(12, panel.rows()))
+        line.show(ticker_line(events, self.show_phone, self._level_styles, note + "Latest (t): "))
+        title = f"{note}Latest (t: all today)"
+        if str(panel.border_title) != title:
+            # Setting a title repaints the whole panel, even the same title: only on change.
+            panel.border_title = title
+        panel.show(events, self.show_phone, self._level_styles, self.options.local_time)
+
+    def _wall_note(self) -> str:
+        """In wall mode, which view is on and whether it is pinned (for the ticker's label)."""
+        if not self.wall or not self.wall_rotation.pinned:
+            return ""
+        return f"{self.wall_rotation.view} pinned (p) · "
+
+    def action_ticker(self) -> None:
+        """Pause the ticker and open today's events in full."""
+        self.ticker_paused = True
+        self.push_screen(
+            TickerList(
+                list(self.ticker.events),
+                self.show_phone,
+                self._level_styles,
+                self.options.local_time,
+            ),
+            callback=self._ticker_closed,
+        )
+
+    def _ticker_closed(self, _result: None = None) -> None:
+        self.ticker_paused = False
+        self.draw_ticker(force=True)
+
+    # --- the wall's views -------------------------------------------------------------------
+    def _show_wall_view(self) -> None:
+        """Mark the screen with the wall's view (`-view-centre`, ...); the stylesheet shows
+        and hides the panels. Outside wall mode no view is marked: every panel shows."""
+        for view in WALL_VIEWS:
+            self.screen.set_class(self.wall and self.wall_rotation.view == view, f"-view-{view}")
+        self.query_one(TickerPanel).max_rows = None if self.wall else SIDE_PANEL_ROWS
+        self.draw_ticker(force=True)
+        if self.wall and self._agents_shown():
+            # The grid was hidden (no size, one page per row): its page and title are
+            # right only once it is laid out again.
+            self.call_after_refresh(self._agents_back)
+
+    def _agents_shown(self) -> bool:
+        """Whether the agent grid is on screen (always, outside wall mode)."""
+        return not self.wall or self.wall_rotation.view == "agents"
+
+    def _agents_back(self) -> None:
+        grid = self.query_one(AgentGrid)
+        pages = grid.page_count()
+        self._wall_page = self._wall_page % pages if pages > 1 else 0
+        grid.show_page(self._wall_page)
+        self._set_grid_title(len(grid.agents))
+
+    def action_pin_wall_view(self) -> None:
+        """Keep the wall's current view on screen, or let the views rotate again."""
+        if not self.wall:
+            self.notify("Views rotate in wall mode (w); p pins one there.", title="Wall", timeout=4)
+            return
+        pinned = self.wall_rotation.toggle_pin(self.clock.monotonic())
+        view = self.wall_rotation.view
+        self.notify(
+            f"The {view} view stays on screen (p: rotate again)."
+            if pinned
+            else f"Views rotate every {format_duration(self.wall_rotation.every_s)}.",
+            title="Wall",
+            timeout=4,
+        )
+        self.draw_ticker(force=True)

@@ -1,55 +1,76 @@
-"""The help screen: every key, in one place."""
+"""The help screen: every key, in one place, over the board (which stays seen, dimmed)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 HELP = """\
-wallboard keys
+wallboard keys                 (Esc, q or ? closes; ↑↓ scroll)
 
-  arrows, j k l    move in the agent grid or the queue list
-  Tab              switch between the grid and the queues
-  Enter            details of the selected agent's calls, or of a waiting caller
-  Escape           close details; clear the filter
-  /                filter agents by name, representative or SIP id, a team or a queue
-  s                cycle the sort: state, name, time in state
-  h                hide or show logged-out agents
-  c                compact layout: one line per agent
-  g                group agents by team, or not (teams set in the config)
-  b                right-to-left names: laid out by the board, or by the terminal
-  w                wall mode: big totals, pages through agents, no cursor
-  a                the alert list: Enter acknowledges the selected alert, m mutes
-  m                mute (or unmute) off-screen notifications: bell, desktop, command
-  r                poll now
-  Ctrl+P           command palette (themes: dark, light, high-contrast, colorblind)
-  ?                this help
-  q                quit
+  arrows, j k l  move in the agent grid or the queue list
+  Tab            switch between the grid and the queues
+  Enter          details: the selected agent, caller or queue
+  Escape         close details or a list; clear the filter
+  /              filter agents: name, representative, SIP id,
+                 a team or a queue
+  s              sort: state, name, time in state
+  h              hide or show logged-out agents
+  c              compact layout: one line per agent
+  g              group agents by team, or not (teams in the config)
+  b              right-to-left names: laid out by the board or
+                 by the terminal
+  w              wall mode: big type, the views take turns
+  p              wall mode: pin the view (p again: rotate)
+  t              today's events in full (the ticker pauses)
+  a              the alert list: Enter acknowledges, m mutes
+  m              mute or unmute off-screen notifications
+  r              poll now
+  Ctrl+P         the board's commands and themes
+  ?              this help
+  q              quit
 
-Timers: talk time since answer; ring and dial time since start; otherwise time in
-status. "≥" means the agent was already in that state when the board first saw it.
-STALE on the totals means the data is older than 3 poll intervals: the reason is
-on the banner and on the health line at the bottom.
+The ticker, above the health line (a panel on wide screens),
+says what just happened: answers, abandons, missed calls,
+status changes, and alerts in their colour. Caller numbers
+are masked as the masking setting says.
+
+Wall mode shows one view at a time, each for wall_rotate_s
+(15 s): the centre and its queues, the agents (paged), the
+ticker. wall_view in the config pins one from the start.
+
+Timers: talk time since answer; ring and dial time since
+start; otherwise time in status. "≥": the agent was already
+in that state when the board first saw it. STALE: the data
+is older than 3 poll intervals; the banner and the health
+line say why.
 """
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists the keys; any of Escape, q or ? closes it."""
+    """Lists the keys over the board; any of Escape, q or ? closes it."""
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close"),
     ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > Static {
-        width: auto; max-width: 90%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 1 2;
+    HelpScreen > VerticalScroll {
+        width: 72; max-width: 100%; height: auto; max-height: 90%;
+        border: round $primary; background: $surface; padding: 0 1 0 2;
     }
+    HelpScreen Static { width: 1fr; }
     """
 
     def compose(self) -> ComposeResult:
-        """The help text."""
-        yield Static(Text(HELP))
+        """The help text, scrolled when the terminal is short."""
+        with VerticalScroll(id="help-scroll"):
+            yield Static(Text(HELP), id="help-text")
+
+    def on_mount(self) -> None:
+        """The arrows scroll the text."""
+        self.query_one(VerticalScroll).focus()
