@@ -631,7 +631,7 @@ def replay(
     """Replay a recording (`--record`) on the board as it looked then.
 
     Keys: space pauses and plays, . steps one poll, + and - change the speed, > jumps ten
-    minutes forward, t jumps to a time. The day is counted into a temporary store."""
+    minutes forward, J jumps to a time. The day is counted into a temporary store."""
     from wallboard.launch import time_in_recording
     from wallboard.sources.recording import RecordingError, scan
     from wallboard.sources.replay import local_time

@@ -199,12 +199,12 @@ async def test_the_jump_to_a_time_key_asks_for_a_time(tmp_path, polls):
     path = record(tmp_path / "day.rec", polls)
     async with replaying(path, tmp_path) as (app, pilot, _real, _source):
         await until(pilot, lambda: shown_at(app) == START, "the first poll")
-        await pilot.press("space", "t")
+        await pilot.press("space", "J")
         target = START + 15 * 60
         await pilot.press(*local_time(target)[11:16])
         await pilot.press("enter")
         await until(pilot, lambda: caught_up(app, target), "the jump to a time")
-        await pilot.press("t", "0", "0", ":", "0", "0", "enter")  # behind: refused, said
+        await pilot.press("J", "0", "0", ":", "0", "0", "enter")  # behind: refused, said
         await pilot.pause(0.1)
         assert app.clock.now() == target
 

@@ -34,6 +34,11 @@ wallboard keys                 (Esc, q or ? closes; ↑↓ scroll)
   ?              this help
   q              quit
 
+wallboard replay only
+  space          pause or play      .   one poll forward
+  + -            faster, slower     >   ten minutes forward
+  J              jump forward to a time (HH:MM)
+
 The ticker, above the health line (a panel on wide screens),
 says what just happened: answers, abandons, missed calls,
 status changes, and alerts in their colour. Caller numbers

@@ -30,7 +30,7 @@ REPLAY_BINDINGS: list[BindingType] = [
     Binding("plus", "replay_faster", "Faster", show=False),
     Binding("minus", "replay_slower", "Slower", show=False),
     Binding("greater_than_sign", "replay_jump", "+10 min"),
-    Binding("t", "replay_jump_to", "Jump to", show=False),
+    Binding("J", "replay_jump_to", "Jump to", show=False),
 ]
 
 
