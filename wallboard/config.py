@@ -39,6 +39,12 @@ from wallboard.api.client import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES
 from wallboard.core.alerts import AlertRules, QueueAlertRules
 from wallboard.core.calendar import DayCalendar, parse_day_start
 from wallboard.core.day_metrics import QueueThresholds, ThresholdTable
+from wallboard.core.escalation import (
+    DEFAULT_BY_STATUS,
+    DEFAULT_BY_STYLE,
+    EscalationRules,
+    steps_of,
+)
 from wallboard.paths import config_dir
 
 _T = TypeVar("_T", float, float | None)
@@ -79,6 +85,31 @@ class StatusSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     alert_after_s: float | None = Field(default=None, gt=0)
+    # The tile's timer changes colour at these seconds in this status (up to three, rising);
+    # left out: the built-in steps for lunch and short breaks, none for other codes.
+    escalate_s: list[float] | None = None
+
+    @field_validator("escalate_s")
+    @classmethod
+    def _rising_steps(cls, value: list[float] | None) -> list[float] | None:
+        return None if value is None else list(steps_of(value))
+
+
+class EscalationSettings(BaseModel):
+    """When a long call, hold, ring or dial changes colour (`[escalation]`): up to three
+    rising thresholds in seconds per state; [] never escalates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    talking_s: list[float] = Field(default_factory=lambda: list(DEFAULT_BY_STYLE["call-talking"]))
+    hold_s: list[float] = Field(default_factory=lambda: list(DEFAULT_BY_STYLE["call-hold"]))
+    ringing_s: list[float] = Field(default_factory=lambda: list(DEFAULT_BY_STYLE["call-ringing"]))
+    dialing_s: list[float] = Field(default_factory=lambda: list(DEFAULT_BY_STYLE["call-dialing"]))
+
+    @field_validator("*")
+    @classmethod
+    def _rising_steps(cls, value: list[float]) -> list[float]:
+        return list(steps_of(value))
 
 
 DesktopKind = Literal["auto", "osc9", "osc777", "osc99", "off"]
@@ -146,6 +177,7 @@ class Settings(BaseSettings):
     nobody_available_alert: bool = True
     stale_alert_s: float | None = Field(default=60.0, gt=0)
     statuses: dict[str, StatusSettings] = Field(default_factory=dict)
+    escalation: EscalationSettings = Field(default_factory=EscalationSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
 
     @field_validator("statuses")
@@ -241,6 +273,23 @@ class Settings(BaseSettings):
             recording_required=self.recording_required,
             nobody_available=self.nobody_available_alert,
             stale_alert_s=self.stale_alert_s,
+        )
+
+    def escalation_rules(self) -> EscalationRules:
+        """When agents' timers change colour, per state and per status code."""
+        steps = self.escalation
+        by_status = dict(DEFAULT_BY_STATUS)
+        for code, status in self.statuses.items():
+            if status.escalate_s is not None:
+                by_status[int(code)] = tuple(status.escalate_s)
+        return EscalationRules(
+            by_style={
+                "call-talking": tuple(steps.talking_s),
+                "call-hold": tuple(steps.hold_s),
+                "call-ringing": tuple(steps.ringing_s),
+                "call-dialing": tuple(steps.dialing_s),
+            },
+            by_status=by_status,
         )
 
     def store_path(self) -> Path:
