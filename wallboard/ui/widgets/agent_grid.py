@@ -198,11 +198,12 @@ class AgentGrid(LineView):
     # --- focus -------------------------------------------------------------------------
     def on_focus(self, _event: Focus) -> None:
         """The cursor looks active again."""
-        self.refresh_changed()
+        # After Textual's own handler has set `has_focus` (it runs after this one).
+        self.call_later(self.refresh_changed)
 
     def on_blur(self, _event: Blur) -> None:
         """Focus went elsewhere (Tab): the cursor stays, but no longer looks active."""
-        self.refresh_changed()
+        self.call_later(self.refresh_changed)
 
     def _cursor_look(self) -> int:
         if not self.show_cursor:
