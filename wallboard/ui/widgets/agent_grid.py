@@ -344,9 +344,12 @@ class AgentGrid(LineView):
         cursor = self.selected - start if look else -1
         now = self.now
         if part == "timer" and not 0 <= cursor < len(agents):
-            calm = not any(agent.key in self.callout or self._step(agent, now) for agent in agents)
+            calm = not any(
+                agent.key in self.callout or agent.username in self.marks or self._step(agent, now)
+                for agent in agents
+            )
             if calm:
-                # A timer line without cursor, call-out or escalation is one style
+                # A timer line without cursor, call-out, alert or escalation is one style
                 # throughout: one segment.
                 gap = " " * (cell - inner)
                 text = "".join(self._tile_bottom_text(agent, inner) + gap for agent in agents)
@@ -430,7 +433,8 @@ class AgentGrid(LineView):
             # talk time Σ and average handle time ⌀ (README, "The agent grid").
             answered, missed, talk, aht = counts
             figures = (
-                f"✓{right(answered, 3)} ✗{right(missed, 2)} Σ{right(talk, 7)} ⌀{right(aht, 5)}"
+                f"{right('✓' + answered, 4)} {right('✗' + missed, 3)} "
+                f"{right('Σ' + talk, 8)} {right('⌀' + aht, 6)}"
             )
             name = fit_name(agent.name, inner - 7 - TIMER_WIDTH - 6 - len(figures))
             text = f" {name} {calls} {figures} "
@@ -452,6 +456,11 @@ class AgentGrid(LineView):
 
     def _tile_bottom(self, agent: AgentView, inner: int, selected: int) -> list[Segment]:
         base = self._selected_plain if selected == CURSOR_ACTIVE else self._plain
+        level = self.marks.get(agent.username)
+        mark = self._mark_styles.get(level) if level is not None else None
+        if mark is not None:
+            # An agent with an alert: the whole tile reads in the alert's colour.
+            base = base + Style(color=mark.bgcolor, bold=True)
         # One style for the fixed part: this line ticks every second, and every change of
         # style costs bytes on the wire (the coloured line above carries the emphasis);
         # the timer has its own only while it escalates or its agent is called out.
