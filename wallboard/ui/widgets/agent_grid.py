@@ -274,7 +274,9 @@ class AgentGrid(LineView):
             return "top"
         if lines >= 3 and part == lines - 1:
             return "gap"
-        return "timer" if part == (lines - 2 if lines >= 3 else 1) else "fill"
+        if part == (lines - 2 if lines >= 3 else 1):
+            return "timer"
+        return "fill" if part == 1 else "fill-blank"
 
     # --- drawing ------------------------------------------------------------------------
     def _step(self, agent: AgentView, now: float) -> int:
@@ -300,7 +302,8 @@ class AgentGrid(LineView):
             return ((0, 0, "gap"),)
         marks = self.marks
         callout = self.callout
-        if part in ("top", "fill"):
+        if part in ("top", "fill", "fill-blank"):
+            counted = part == "fill" and self.figures is not None and self.figures.known
             for offset, agent in enumerate(agents):
                 top: Hashable = (
                     part,
@@ -308,6 +311,7 @@ class AgentGrid(LineView):
                     look if offset == cursor else NO_CURSOR,
                     marks.get(agent.username),
                     agent.key in callout,
+                    counted,
                 )
                 spans.append((offset * cell, inner, top))
             return tuple(spans)
@@ -363,8 +367,9 @@ class AgentGrid(LineView):
                 segments.extend(self._compact_cell(agent, inner, state_style, selected))
             elif part == "top":
                 segments.extend(self._tile_top(agent, inner, state_style, selected))
-            elif part == "fill":
-                segments.append(Segment(self._fill_text(agent, inner), self._top_style(agent)))
+            elif part in ("fill", "fill-blank"):
+                text = self._fill_text(agent, inner) if part == "fill" else " " * inner
+                segments.append(Segment(text, self._top_style(agent)))
             else:
                 segments.extend(self._tile_bottom(agent, inner, selected))
             segments.append(Segment(" " * (cell - inner), self._plain))
@@ -402,7 +407,10 @@ class AgentGrid(LineView):
         return [Segment(fit(text, inner), style)]
 
     def _fill_text(self, agent: AgentView, inner: int) -> str:
-        """A tall (wall) tile's first middle line shows its SIP id; the others are blank."""
+        """A tall (wall) tile's first middle line: its SIP id when the line below shows
+        today's counts instead (else blank: the line below shows it)."""
+        if agent_figures(self.figures, agent.username) is None:
+            return " " * inner
         return fit(" " + plain(agent.username, 40), inner)
 
     def _fixed_text(self, agent: AgentView, layout: str, inner: int) -> str:
