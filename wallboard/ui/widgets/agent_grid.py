@@ -349,8 +349,7 @@ class AgentGrid(LineView):
         now = self.now
         if part == "timer" and not 0 <= cursor < len(agents):
             calm = not any(
-                agent.key in self.callout or agent.username in self.marks or self._step(agent, now)
-                for agent in agents
+                agent.username in self.marks or self._step(agent, now) for agent in agents
             )
             if calm:
                 # A timer line without cursor, call-out, alert or escalation is one style
@@ -458,8 +457,8 @@ class AgentGrid(LineView):
         step = self._step(agent, self.now)
         if step:
             return self._steps[min(step, 3)] + Style(reverse=base.reverse)
-        if agent.key in self.callout:
-            return self._top_style(agent)
+        # A call-out's timer keeps the line's style: the reversed top line and the word
+        # "idle" carry it, and a style of its own costs bytes on every tick.
         return base
 
     def _tile_bottom(self, agent: AgentView, inner: int, selected: int) -> list[Segment]:
