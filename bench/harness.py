@@ -151,6 +151,45 @@ class SimServer:
 
 
 @dataclass
+class RecordingServer:
+    """The load from a recording, `bench/recording_server.py`, in its own process: the
+    recorded polls served in their own rhythm, a fixed and realistic load."""
+
+    recording: Path
+    log_path: Path | None = None
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> RecordingServer:
+        self.port = self.port or free_port()
+        args = [
+            sys.executable, "-m", "bench.recording_server",
+            "--port", str(self.port),
+            "--recording", str(self.recording),
+        ]  # fmt: skip
+        if self.log_path is not None:
+            args += ["--log", str(self.log_path)]
+        self.process = subprocess.Popen(
+            args,
+            cwd=REPO,
+            env=_env({"VOICENTER_CODE": BENCH_CODE}),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+        return self
+
+    base_url = SimServer.base_url
+    stop = SimServer.stop
+
+    def __enter__(self) -> RecordingServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@dataclass
 class PtyProcess:
     """A command running in a pseudo-terminal of `cols` x `rows`, every output byte kept."""
 

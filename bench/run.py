@@ -36,6 +36,7 @@ from bench.floor import analyse, first_time
 from bench.harness import (
     REPO,
     PtyProcess,
+    RecordingServer,
     SimServer,
     board,
     cpu_seconds,
@@ -216,13 +217,22 @@ def quietest_slice(samples: list[Sample], seconds: float = 10.0) -> dict[str, fl
 
 
 def run_scenario(
-    scenario: Scenario, warmup_s: float, window_s: float, pythonpath: str | None = None
+    scenario: Scenario,
+    warmup_s: float,
+    window_s: float,
+    pythonpath: str | None = None,
+    recording: Path | None = None,
 ) -> dict[str, Any]:
-    """Start the server and the board, measure the steady-state window, return the figures."""
+    """Start the server (the simulator, or a recording's polls) and the board, measure the
+    steady-state window, return the figures."""
     work = Path(tempfile.mkdtemp(prefix=f"wallboard-bench-{scenario.name}-"))
     metrics_path = work / "metrics.jsonl"
     server_log = work / "server.jsonl"
-    server = SimServer(scenario.extensions, scenario.queues, log_path=server_log)
+    server: SimServer | RecordingServer
+    if recording is not None:
+        server = RecordingServer(recording, log_path=server_log)
+    else:
+        server = SimServer(scenario.extensions, scenario.queues, log_path=server_log)
     with server:
         with board(
             server.base_url,
@@ -443,6 +453,12 @@ def main(argv: list[str] | None = None) -> int:
         "of the wallboard package without touching the working tree)",
     )
     parser.add_argument(
+        "--recording",
+        type=Path,
+        help="serve this recording (`wallboard run --record`) as the load instead of the "
+        "simulator: one scenario, the recorded centre, polls in the recorded rhythm",
+    )
+    parser.add_argument(
         "--quiet-below",
         type=float,
         default=0.3,
@@ -463,6 +479,12 @@ def main(argv: list[str] | None = None) -> int:
     warmup = args.warmup if args.warmup is not None else warmup
     window = args.window if args.window is not None else window
     demo_runs = args.demo_runs if args.demo_runs is not None else demo_runs
+    if args.recording is not None:
+        from bench.recording_server import describe
+
+        size = describe(args.recording)
+        scenarios = [Scenario("recording", size["extensions"], size["queues"])]
+        demo_runs = 0
     if args.only is not None:
         wanted = set(args.only)
         known = {s.name: s for s in scenarios} | {s.name: s for s in MAIN}
@@ -482,7 +504,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         if not args.quick:
             wait_for_quiet(args.quiet_below, 120.0)
-        results.append(run_scenario(scenario, warmup, window, args.pythonpath))
+        results.append(
+            run_scenario(scenario, warmup, window, args.pythonpath, recording=args.recording)
+        )
     demo: dict[str, list[float | None]] = {}
     for compact in demo_layouts if demo_runs else []:
         layout = "compact" if compact else "tiles"
@@ -502,7 +526,9 @@ def main(argv: list[str] | None = None) -> int:
         "window_s": window,
         "interval_s": 2.0,
         "terminal": {"cols": COLS, "rows": ROWS, "TERM": "xterm-256color"},
-        "load": "bench/sim_server.py: the project's simulator, seed 1 (separate process)",
+        "load": f"bench/recording_server.py: the recording {args.recording.name}"
+        if args.recording is not None
+        else "bench/sim_server.py: the project's simulator, seed 1 (separate process)",
         "targets": TARGETS,
         "scenarios": results,
         "scaling": [r["scenario"] for r in scaling_rows if r is not None],

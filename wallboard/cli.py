@@ -91,6 +91,25 @@ _redis_password_file_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="File holding the Redis password (else REDIS_PASSWORD, or the URL from the env).",
 )
+_record_option = click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append every poll to this recording (replay it with `wallboard replay`).",
+)
+
+
+def _check_recording_target(path: Path | None) -> None:
+    """Refuse a `--record` file that holds something else, before anything starts."""
+    if path is None or not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return
+    from wallboard.sources.recording import RecordingError, read_header
+
+    try:
+        read_header(path)
+    except RecordingError as error:
+        _fail(f"--record: {error}; name a new file", EXIT_USAGE)
+
+
 _feed_option = click.option(
     "--feed",
     "feed_name",
@@ -98,6 +117,43 @@ _feed_option = click.option(
     show_default=True,
     help="Name of the feed in Redis (its keys' prefix): one per hub.",
 )
+
+
+_mask_option = click.option(
+    "--mask",
+    is_flag=True,
+    help="Mask caller numbers (all but their last 4 digits), as a masked board shows them.",
+)
+_mask_callers_option = click.option(
+    "--mask-callers",
+    type=click.Choice(["wall", "always", "never"]),
+    help="Caller numbers on screen: masked in wall mode (default), always, or never.",
+)
+_bidi_option = click.option(
+    "--bidi",
+    type=click.Choice(["terminal", "reorder"]),
+    help="Right-to-left names: leave them to the terminal (default), or reorder them here.",
+)
+
+
+_extension_option = click.option(
+    "--extension", help="Only this extension (SIP username): the API's own filter."
+)
+_queue_option = click.option("--queue", help="Only this queue (ID): the API's own filter.")
+
+
+def _filter(value: str | None) -> str | None:
+    """An `--extension`/`--queue` value as the API takes it (blank: no filter)."""
+    return value.strip() or None if value is not None else None
+
+
+def _masked(document: Any, mask: bool) -> Any:
+    """`document` with caller numbers masked when `--mask` was given."""
+    if not mask:
+        return document
+    from wallboard.core.phone import mask_document
+
+    return mask_document(document)
 
 
 def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -135,17 +191,26 @@ def main(ctx: click.Context) -> None:
 @_store_option
 @_redis_password_file_option
 @_feed_option
+@_record_option
 @click.option(
     "--from",
     "from_url",
     envvar="WALLBOARD_FROM",
     help="Follow a hub: redis://HOST[:PORT][/DB] or rediss://... (no polling, no code).",
 )
+@_extension_option
+@_queue_option
+@_mask_callers_option
+@_bidi_option
 @click.pass_context
 def run(
     ctx: click.Context,
     /,
     from_url: str | None,
+    extension: str | None,
+    queue: str | None,
+    mask_callers: str | None,
+    bidi: str | None,
     base_url: str | None,
     interval: float | None,
     theme: str | None,
@@ -154,16 +219,36 @@ def run(
     compact: bool | None,
     wall: bool | None,
     store: Path | None,
+    record: Path | None = None,
     **_feed: Any,
 ) -> None:
     """Run the board for the configured account, or following a hub (--from)."""
     if from_url is not None:
         from wallboard.launch import run_following_board
 
-        settings = _settings(config, None, {"theme": theme, "compact": compact, "wall": wall})
+        if record is not None:
+            _fail("--record: a board following a hub does not poll; record on the hub", 2)
+        if extension or queue:
+            _fail(
+                "--extension and --queue filter what a board polls; a board following a "
+                "hub (--from) polls nothing",
+                EXIT_USAGE,
+            )
+        settings = _settings(
+            config,
+            None,
+            {
+                "theme": theme,
+                "compact": compact,
+                "wall": wall,
+                "mask_callers": mask_callers,
+                "bidi": bidi,
+            },
+        )
         link = _redis_link(ctx, "from_url", from_url)  # a secret in argv is refused first
         _require_terminal()
         sys.exit(run_following_board(settings, link))
+    _check_recording_target(record)
     _require_terminal()
     settings = _settings(
         config,
@@ -175,6 +260,8 @@ def run(
             "compact": compact,
             "wall": wall,
             "store": store,
+            "mask_callers": mask_callers,
+            "bidi": bidi,
         },
     )
     try:
@@ -183,12 +270,14 @@ def run(
         _fail(str(error), EXIT_USAGE)
     from wallboard.launch import run_live_board
 
-    sys.exit(run_live_board(settings, code))
+    sys.exit(
+        run_live_board(settings, code, record, extension=_filter(extension), queue=_filter(queue))
+    )
 
 
 @main.command()
-@click.option("--agents", type=click.IntRange(1, 10000), default=40, show_default=True)
-@click.option("--queues", type=click.IntRange(1, 500), default=4, show_default=True)
+@click.option("--agents", type=click.IntRange(1, 10000), default=60, show_default=True)
+@click.option("--queues", type=click.IntRange(1, 500), default=6, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--speed", type=click.FloatRange(0.01, 10000), default=1.0, show_default=True)
 @click.option("--interval", type=float, help="Seconds between polls (default 2).")
@@ -197,7 +286,16 @@ def run(
 @_compact_option
 @_wall_option
 @_store_option
+@_extension_option
+@_queue_option
+@_mask_callers_option
+@_bidi_option
+@_record_option
 def demo(
+    extension: str | None,
+    queue: str | None,
+    mask_callers: str | None,
+    bidi: str | None,
     agents: int,
     queues: int,
     seed: int,
@@ -208,10 +306,13 @@ def demo(
     compact: bool | None,
     wall: bool | None,
     store: Path | None,
+    record: Path | None = None,
 ) -> None:
     """Run the board on the built-in call-centre simulator: no set-up, no network.
 
-    The day's counters go to a temporary store unless --store names one."""
+    A busy centre in its morning peak; the last 90 minutes of its day are counted before
+    the first frame. The day's counters go to a temporary store unless --store names one."""
+    _check_recording_target(record)
     _require_terminal()
     settings = _settings(
         config,
@@ -222,21 +323,36 @@ def demo(
             "compact": compact,
             "wall": wall,
             "store": store,
+            "mask_callers": mask_callers,
+            "bidi": bidi,
         },
     )
     from wallboard.launch import run_demo_board
 
-    sys.exit(run_demo_board(settings, agents=agents, queues=queues, seed=seed, speed=speed))
+    sys.exit(
+        run_demo_board(
+            settings,
+            agents=agents,
+            queues=queues,
+            seed=seed,
+            speed=speed,
+            record=record,
+            extension=_filter(extension),
+            queue=_filter(queue),
+        )
+    )
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @_base_url_option
-@click.option("--extension", help="Only this extension (SIP username).")
-@click.option("--queue", help="Only this queue (ID).")
+@_extension_option
+@_queue_option
 @_config_option
 @_code_file_option
+@_mask_option
 def snapshot(
+    mask: bool,
     as_json: bool,
     base_url: str | None,
     extension: str | None,
@@ -262,7 +378,7 @@ def snapshot(
     if as_json:
         from wallboard.core.export import snapshot_to_json
 
-        _print_json(snapshot_to_json(snap))
+        _print_json(_masked(snapshot_to_json(snap), mask))
     else:
         from wallboard.core.summary import summarise
 
@@ -335,6 +451,7 @@ async def _one_snapshot(
 @_redis_password_file_option
 @_feed_option
 @click.option("--name", "hub_name", help="The hub's name on the boards (default: host name).")
+@_record_option
 @click.pass_context
 def hub(
     ctx: click.Context,
@@ -349,6 +466,7 @@ def hub(
     metrics_port: int | None,
     metrics_host: str,
     hub_name: str | None,
+    record: Path | None = None,
     **_feed: Any,
 ) -> None:
     """Poll, count the day and save it, with no screen (for servers and many boards).
@@ -358,6 +476,7 @@ def hub(
     --metrics-port Prometheus can scrape the hub. One status line a minute and each
     failure go to stderr. SIGTERM or SIGINT finish the current write and exit 0."""
     link = _redis_link(ctx, "redis_url", redis_url) if redis_url else None
+    _check_recording_target(record)
     settings = _settings(
         config, code_file, {"base_url": base_url, "interval_s": interval, "store": store}
     )
@@ -392,6 +511,7 @@ def hub(
             link=link,
             metrics_address=(metrics_host, metrics_port) if metrics_port is not None else None,
             hub_name=hub_name,
+            record=record,
         )
     except OSError as error:
         _fail(f"cannot serve metrics on {metrics_host}:{metrics_port}: {error.strerror}", 5)
@@ -410,34 +530,143 @@ def _host_of(url: str) -> str:
 @_store_option
 @click.option("--day", help="The business day, YYYY-MM-DD (default: the latest in the store).")
 @_config_option
-def stats(as_json: bool, store: Path | None, day: str | None, config: Path | None) -> None:
-    """Print the day's figures per queue and per agent from the store."""
+@click.option(
+    "--from-recording",
+    "recording",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Recount the figures from a recording (`--record`) instead of reading the store.",
+)
+@click.option("--now", "at", type=float, hidden=True)  # tests: the figures as of this epoch
+@_mask_option
+def stats(
+    as_json: bool,
+    store: Path | None,
+    day: str | None,
+    config: Path | None,
+    recording: Path | None = None,
+    at: float | None = None,
+    mask: bool = False,
+) -> None:
+    """Print the day's figures per queue and per agent from the store (or a recording)."""
     from datetime import date
 
     from wallboard.hub.stats import StatsError, read_stats, stats_table
 
+    if recording is not None and store is not None:
+        _fail("--store and --from-recording: give one", EXIT_USAGE)
     settings = _settings(config, None, {"store": store})
     try:
         wanted = date.fromisoformat(day) if day is not None else None
     except ValueError:
         _fail(f"--day must be YYYY-MM-DD, not {day!r}", EXIT_USAGE)
+    now = time.time() if at is None else at
     try:
-        result = read_stats(
-            settings.store_path(),
-            calendar=settings.calendar(),
-            thresholds=settings.thresholds(),
-            interval_s=settings.interval_s,
-            day=wanted,
-            now=time.time(),
-        )
+        if recording is not None:
+            from wallboard.hub.recording_stats import stats_from_recording
+
+            result = stats_from_recording(
+                recording,
+                calendar=settings.calendar(),
+                thresholds=settings.thresholds(),
+                rules=settings.alert_rules(),
+                clear_after_s=settings.alerts.clear_after_s,
+                day=wanted,
+                now=now,
+            )
+        else:
+            result = read_stats(
+                settings.store_path(),
+                calendar=settings.calendar(),
+                thresholds=settings.thresholds(),
+                interval_s=settings.interval_s,
+                day=wanted,
+                now=now,
+            )
     except StatsError as error:
         _fail(str(error), EXIT_USAGE)
     for warning in result.warnings:
         click.echo(f"wallboard: {warning}", err=True)
+    document = _masked(result.document, mask)
     if as_json:
-        _print_json(result.document)
+        _print_json(document)
     else:
-        click.echo("\n".join(stats_table(result.document)))
+        click.echo("\n".join(stats_table(document)))
+
+
+def _clock_time(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from wallboard.ui.replay import jump_target
+
+    if value is not None and jump_target(value, 0.0) is None:
+        raise click.BadParameter(f"{value!r} is not a time of day (HH:MM)")
+    return value
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--speed",
+    type=click.FloatRange(0.1, 3600),
+    default=1.0,
+    show_default=True,
+    help="Recorded seconds per real second.",
+)
+@click.option(
+    "--from", "start", callback=_clock_time, help="Start at this time (HH:MM) of the recording."
+)
+@click.option("--to", "stop", callback=_clock_time, help="Stop at this time (HH:MM).")
+@_theme_option
+@_config_option
+@_compact_option
+@_wall_option
+def replay(
+    path: Path,
+    speed: float,
+    start: str | None,
+    stop: str | None,
+    theme: str | None,
+    config: Path | None,
+    compact: bool | None,
+    wall: bool | None,
+) -> None:
+    """Replay a recording (`--record`) on the board as it looked then.
+
+    Keys: space pauses and plays, . steps one poll, + and - change the speed, > jumps ten
+    minutes forward, t jumps to a time. The day is counted into a temporary store."""
+    from wallboard.launch import time_in_recording
+    from wallboard.sources.recording import RecordingError, scan
+    from wallboard.sources.replay import local_time
+
+    try:
+        span = scan(path)
+    except RecordingError as error:
+        _fail(str(error), EXIT_USAGE)
+    damage = span.damage.describe(local_time) if span.damage is not None else None
+    if span.first_utc is None or span.last_utc is None:
+        _fail(f"{path} holds no poll to replay" + (f" ({damage})" if damage else ""), EXIT_USAGE)
+    first, last = span.first_utc, span.last_utc
+    start_at = time_in_recording(start, first, last) if start else None
+    stop_at = time_in_recording(stop, first, last) if stop else None
+    if start_at is not None and start_at > last:
+        _fail(f"--from {start} is after the recording's end ({local_time(last)})", EXIT_USAGE)
+    if stop_at is not None and stop_at < (start_at or first):
+        _fail(f"--to {stop} is before where the replay starts", EXIT_USAGE)
+    if damage is not None:
+        click.echo(f"wallboard: {damage}: the replay stops there", err=True)
+    _require_terminal()
+    settings = _settings(config, None, {"theme": theme, "compact": compact, "wall": wall})
+    from wallboard.launch import run_replay_board
+
+    sys.exit(
+        run_replay_board(
+            settings,
+            path,
+            speed=speed,
+            start_at=start_at,
+            stop_at=stop_at,
+            first_utc=first,
+            damage=damage,
+        )
+    )
 
 
 @main.command()
@@ -532,6 +761,8 @@ def _redis_link(ctx: click.Context, parameter: str, url: str) -> Any:
 @click.option("--public-url", help="The URL browsers use, when not http://HOST:PORT.")
 @_theme_option
 @_wall_option
+@_mask_callers_option
+@_bidi_option
 @_redis_password_file_option
 @_feed_option
 @click.pass_context
@@ -546,13 +777,20 @@ def serve(
     public_url: str | None,
     theme: str | None,
     wall: bool | None,
+    mask_callers: str | None,
+    bidi: str | None,
     **_feed: Any,
 ) -> None:
     """Serve the board to browsers, each tab following the hub (textual-serve)."""
     from wallboard.web import ServeError, serve_board, web_password
 
     link = _redis_link(ctx, "from_url", from_url)
-    extra = (*(("--theme", theme) if theme else ()), *(("--wall",) if wall else ()))
+    extra = (
+        *(("--theme", theme) if theme else ()),
+        *(("--wall",) if wall else ()),
+        *(("--mask-callers", mask_callers) if mask_callers else ()),
+        *(("--bidi", bidi) if bidi else ()),
+    )
     try:
         serve_board(
             link,

@@ -9,10 +9,12 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import os
+import re
 import stat
 import tomllib
 import typing
 import zoneinfo
+from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -36,6 +38,7 @@ from pydantic_settings import (
 )
 
 from wallboard.api.client import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES
+from wallboard.core.agent_state import StatusName, StatusVocabulary, status_look
 from wallboard.core.alerts import AlertRules, QueueAlertRules
 from wallboard.core.calendar import DayCalendar, parse_day_start
 from wallboard.core.day_metrics import QueueThresholds, ThresholdTable
@@ -45,6 +48,9 @@ from wallboard.core.escalation import (
     EscalationRules,
     steps_of,
 )
+from wallboard.core.phone import mask_phone
+from wallboard.core.teams import Team, Teams
+from wallboard.core.text import plain
 from wallboard.paths import config_dir
 
 _T = TypeVar("_T", float, float | None)
@@ -94,6 +100,24 @@ class StatusSettings(BaseModel):
     def _rising_steps(cls, value: list[float] | None) -> list[float] | None:
         return None if value is None else list(steps_of(value))
 
+    # The centre's own vocabulary (README, "Status names"): a name for the code (renaming
+    # a built-in one or naming a code the built-in list lacks), the tile's short word
+    # (default: the name's first word) and a colour ("#rrggbb" or a colour name).
+    name: str | None = Field(default=None, min_length=1, max_length=40)
+    word: str | None = Field(default=None, min_length=1, max_length=5)
+    colour: str | None = None
+
+    @field_validator("colour")
+    @classmethod
+    def _a_colour(cls, value: str | None) -> str | None:
+        # The form only: the board parses the colour itself (this module draws nothing),
+        # and says on screen if a name is one it does not know.
+        if value is not None and not _COLOUR.fullmatch(value.strip()):
+            raise ValueError(
+                f'{_printable(value)!r} is not a colour (use "#rrggbb" or a name such as "orange")'
+            )
+        return value.strip() if value is not None else None
+
 
 class EscalationSettings(BaseModel):
     """When a long call, hold, ring or dial changes colour (`[escalation]`): up to three
@@ -110,6 +134,19 @@ class EscalationSettings(BaseModel):
     @classmethod
     def _rising_steps(cls, value: list[float]) -> list[float]:
         return list(steps_of(value))
+
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[a-zA-Z][a-zA-Z_ ]{0,29}")
+
+
+class TeamSettings(BaseModel):
+    """One team (`[teams.Support]`): its agents (SIP ids, or name patterns such as
+    "Dana*") and the queues it answers (IDs or names)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agents: list[str] = Field(default_factory=list, max_length=10_000)
+    queues: list[str] = Field(default_factory=list, max_length=1_000)
 
 
 DesktopKind = Literal["auto", "osc9", "osc777", "osc99", "off"]
@@ -158,6 +195,12 @@ class Settings(BaseSettings):
     theme: str | None = None
     compact: bool = False
     wall: bool = False
+    # Caller numbers on screen (README, "Masking caller numbers"): "wall" masks them in
+    # wall mode, "always" on every screen and notification, "never" nowhere.
+    mask_callers: Literal["wall", "always", "never"] = "wall"
+    # Right-to-left names (README, "Hebrew and Arabic"): "terminal" leaves the order to the
+    # terminal, "reorder" lays them out on the board (for terminals that do not).
+    bidi: Literal["terminal", "reorder"] = "terminal"
     # The day's figures (see docs/METRICS.md).
     service_level_s: float = Field(default=20.0, ge=0, le=3600)
     short_abandon_s: float = Field(default=5.0, ge=0, le=600)
@@ -167,6 +210,10 @@ class Settings(BaseSettings):
     timezone: str | None = None  # default: the machine's zone
     day_starts: str = "00:00"
     keep_days: int = Field(default=35, ge=1, le=3660)
+    # Recordings (`--record PATH`): a file is rotated past this size (or a day's age), and
+    # rotated files older than `record_keep_days` are deleted.
+    record_max_mb: float = Field(default=64.0, ge=0.01, le=100_000)
+    record_keep_days: int = Field(default=14, ge=1, le=3660)
     # Alerts (README, "Alerts"); None switches a rule off.
     waiting_alert: int | None = Field(default=None, ge=0)
     min_calls: int = Field(default=10, ge=0)
@@ -178,6 +225,8 @@ class Settings(BaseSettings):
     stale_alert_s: float | None = Field(default=60.0, gt=0)
     statuses: dict[str, StatusSettings] = Field(default_factory=dict)
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
+    # Teams (README, "Teams"), in the order their headings show on the grid.
+    teams: dict[str, TeamSettings] = Field(default_factory=dict, max_length=200)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
 
     @field_validator("statuses")
@@ -292,6 +341,32 @@ class Settings(BaseSettings):
             by_status=by_status,
         )
 
+    def phone_off_screen(self) -> Callable[[str], str]:
+        """How caller numbers leave the board (the alert command, the hub's log): masked
+        when `mask_callers` is "always", or "wall" on a board started in wall mode."""
+        if self.mask_callers == "always" or (self.mask_callers == "wall" and self.wall):
+            return mask_phone
+        return _as_it_is
+
+    def team_rules(self) -> Teams:
+        """The configured teams, in the config's order."""
+        return Teams(
+            Team(plain(name, 40), tuple(team.agents), tuple(team.queues))
+            for name, team in self.teams.items()
+        )
+
+    def status_vocabulary(self) -> StatusVocabulary:
+        """The status names and colours of this centre: the built-in ones, renamed and
+        added to by `[statuses."N"]` tables that give a `name` or a `colour`."""
+        names = {}
+        for code, status in self.statuses.items():
+            if status.name is None and status.colour is None and status.word is None:
+                continue
+            number = int(code)
+            name = status.name or status_look(number).label
+            names[number] = StatusName(name, status.word, status.colour)
+        return StatusVocabulary(names)
+
     def store_path(self) -> Path:
         """The store file to use."""
         return self.store if self.store is not None else default_store_path()
@@ -348,6 +423,10 @@ class Settings(BaseSettings):
                 f"{default_config_path()}, or pass --code-file PATH"
             )
         return self.code.get_secret_value().strip()
+
+
+def _as_it_is(phone: str) -> str:
+    return phone
 
 
 def _given(value: float | None, default: _T) -> float | _T:

@@ -34,7 +34,7 @@ def test_signals_restore_the_terminal_and_exit_128_plus_the_signal(pty_board) ->
             signal.signal(number, signal.SIG_IGN)
     for board in boards.values():
         # Live data: the app is mounted (its signal handlers are set) and has polled.
-        board.wait_for(lambda text: "Agents 40/40" in text and "updated" in text, 30, "data")
+        board.wait_for(lambda text: "Agents 60/60" in text and "updated" in text, 30, "data")
     time.sleep(0.3)
     for number, board in boards.items():
         assert board.raw.count(ALT_SCREEN_ON) and board.raw.count(MOUSE_ON)

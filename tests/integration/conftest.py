@@ -104,12 +104,49 @@ def closed_port() -> int:
 
 
 # --- a real redis-server on a free loopback port ----------------------------------------------
-class RedisServer:
-    """A `redis-server` process; its config (password included) goes in on stdin, not argv."""
+def _openssl(*args: str, cwd: Any) -> None:
+    import subprocess
 
-    def __init__(self, workdir: Any, password: str | None = None) -> None:
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+def make_tls_files(directory: Any, name: str = "ca") -> dict[str, Any]:
+    """A throwaway CA (`<name>.pem`) and a server certificate it signed for 127.0.0.1
+    (`<name>-server.pem`, `<name>-server.key`), made with the openssl CLI; returns the paths."""
+    import shutil
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed (apt-get install openssl)")
+    ec = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
+    _openssl("req", "-x509", *ec, "-keyout", f"{name}.key", "-out", f"{name}.pem",
+             "-days", "2", "-subj", f"/CN=wallboard test {name}",
+             "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=directory)  # fmt: skip
+    _openssl("req", *ec, "-keyout", f"{name}-server.key", "-out", f"{name}-server.csr",
+             "-subj", "/CN=127.0.0.1", cwd=directory)  # fmt: skip
+    (directory / f"{name}-server.ext").write_text(
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+    )
+    _openssl("x509", "-req", "-in", f"{name}-server.csr", "-CA", f"{name}.pem",
+             "-CAkey", f"{name}.key", "-CAcreateserial", "-out", f"{name}-server.pem",
+             "-days", "2", "-extfile", f"{name}-server.ext", cwd=directory)  # fmt: skip
+    return {
+        "ca": directory / f"{name}.pem",
+        "cert": directory / f"{name}-server.pem",
+        "key": directory / f"{name}-server.key",
+    }
+
+
+class RedisServer:
+    """A `redis-server` process; its config (password included) goes in on stdin, not argv.
+    With `tls` (from `make_tls_files`) it listens with TLS only."""
+
+    def __init__(
+        self, workdir: Any, password: str | None = None, tls: dict[str, Any] | None = None
+    ) -> None:
         self.workdir = workdir
         self.password = password
+        self.tls = tls
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
@@ -118,6 +155,8 @@ class RedisServer:
 
     @property
     def url(self) -> str:
+        if self.tls is not None:  # redis-py reads ssl_ca_certs from the URL's query
+            return f"rediss://127.0.0.1:{self.port}/0?ssl_ca_certs={self.tls['ca']}"
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
@@ -129,7 +168,7 @@ class RedisServer:
             pytest.skip("redis-server is not installed (apt-get install redis-server)")
         config = [
             "bind 127.0.0.1",
-            f"port {self.port}",
+            f"port {self.port}" if self.tls is None else "port 0",
             'save ""',
             "appendonly no",
             f"dir {self.workdir}",
@@ -137,6 +176,14 @@ class RedisServer:
         ]
         if self.password:
             config.append(f"requirepass {self.password}")
+        if self.tls is not None:
+            config += [
+                f"tls-port {self.port}",
+                f"tls-cert-file {self.tls['cert']}",
+                f"tls-key-file {self.tls['key']}",
+                f"tls-ca-cert-file {self.tls['ca']}",
+                "tls-auth-clients no",
+            ]
         self.process = subprocess.Popen(
             [binary, "-"],
             stdin=subprocess.PIPE,
@@ -149,7 +196,7 @@ class RedisServer:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as conn:
+                with self._connect() as conn:
                     conn.sendall(b"PING\r\n")
                     if conn.recv(64):
                         return self
@@ -157,6 +204,15 @@ class RedisServer:
                 time.sleep(0.02)
         self.stop()
         raise RuntimeError("redis-server did not start")
+
+    def _connect(self) -> socket.socket:
+        conn = socket.create_connection(("127.0.0.1", self.port), timeout=0.2)
+        if self.tls is None:
+            return conn
+        import ssl
+
+        context = ssl.create_default_context(cafile=str(self.tls["ca"]))
+        return context.wrap_socket(conn, server_hostname="127.0.0.1")
 
     def stop(self, kill: bool = False) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -166,14 +222,26 @@ class RedisServer:
 
 
 @pytest.fixture
+def tls_files(tmp_path: Any) -> Callable[[str], dict[str, Any]]:
+    """Make a throwaway CA and a server certificate for 127.0.0.1 (`tls_files("ca")`)."""
+
+    def make(name: str = "ca") -> dict[str, Any]:
+        directory = tmp_path / f"tls-{name}"
+        directory.mkdir()
+        return make_tls_files(directory, name)
+
+    return make
+
+
+@pytest.fixture
 def start_redis(tmp_path: Any) -> Iterator[Callable[..., RedisServer]]:
     """Start `redis-server`s on free loopback ports; all are stopped after the test."""
     servers: list[RedisServer] = []
 
-    def start(password: str | None = None) -> RedisServer:
+    def start(password: str | None = None, tls: dict[str, Any] | None = None) -> RedisServer:
         workdir = tmp_path / f"redis{len(servers)}"
         workdir.mkdir()
-        server = RedisServer(workdir, password).start()
+        server = RedisServer(workdir, password, tls).start()
         servers.append(server)
         return server
 

@@ -496,21 +496,6 @@ async def test_a_bug_in_the_source_is_reported_not_fatal(sim):
     assert "KeyError" in error.message
 
 
-async def test_an_align_hook_moves_the_next_poll_by_at_most_a_quarter_interval(sim):
-    clock = FakeClock()
-    probe = LoopProbe()
-    shifts = iter([0.3, -0.2, 4.0, -4.0])
-    poller = poller_for(sim, clock, probe, interval_s=2.0, align=lambda: next(shifts))
-    try:
-        delays = [await poller.poll_once() for _ in range(4)]
-        sim.force("err_2", 1)
-        after_failure = await poller.poll_once()  # backoff: the hook is not asked
-    finally:
-        await poller.source.aclose()
-    assert delays == pytest.approx([2.3, 1.8, 2.5, 1.5])
-    assert after_failure == 2.0  # TopJitter(0): the first retry waits one interval
-
-
 async def test_the_loop_sleeps_what_each_poll_asks_and_can_be_cancelled(sim):
     clock = FakeClock()
     probe = LoopProbe()

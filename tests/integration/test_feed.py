@@ -122,8 +122,11 @@ class Board:
         ]
 
     def last_day(self) -> dict[str, Any] | None:
-        states = [e for _, e in self.events if isinstance(e, HubState)]
+        states = self.states()
         return states[-1].day if states else None
+
+    def states(self) -> list[HubState]:
+        return [e for _, e in self.events if isinstance(e, HubState)]
 
 
 async def until(predicate: Callable[[], bool], timeout_s: float) -> bool:
@@ -171,6 +174,15 @@ async def test_one_hub_feeds_20_boards_and_the_api_sees_one_poll_per_interval(
         }
         assert len(levels) == 1  # every board shows the same service level
         assert all(b.follower.dropped == 0 for b in boards)
+        # the ticker's events: the same latest ones on every board, bounded, in time order
+        await until(lambda: all(len(b.states()[-1].events) >= 5 for b in boards), 10)
+        await asyncio.sleep(0.2)
+        latest = {b.states()[-1].events for b in boards}
+        assert len(latest) == 1
+        (events,) = latest
+        assert 5 <= len(events) <= 50
+        assert [e.at for e in events] == sorted(e.at for e in events)
+        assert {"answered", "abandoned", "status"} & {e.kind for e in events}
     finally:
         for board in boards:
             await board.stop()
@@ -197,6 +209,8 @@ async def test_a_late_board_has_the_picture_at_once_and_a_malformed_message_is_n
         first_at = board.events[0][0]
         assert first_at - began < 0.5  # from the latest key, not the next poll
         assert board.snapshots()[0].extensions
+        assert board.states() and board.states()[0].day is not None  # the day came with it
+        assert board.follower.resyncs == 0
         # a message that is not JSON, one from a newer hub, one with a bad item
         client.xadd("wallboard:feed", {"m": b"{not json"})
         client.xadd("wallboard:feed", {"m": json.dumps({"wallboard_feed": 99, "type": "x"})})
@@ -352,3 +366,33 @@ async def test_the_hub_serves_prometheus_metrics(counted_sim, start_redis, tmp_p
     assert sum(s.value for s in agents) == 60
     assert families["wallboard_polls"].samples[0].value >= 1
     assert "metrics for Prometheus on http://127.0.0.1:" in stderr
+
+
+async def test_a_feed_over_tls_and_a_board_refuses_a_server_its_ca_did_not_sign(
+    counted_sim, start_redis, tls_files, tmp_path
+):
+    _, base_url = counted_sim
+    tls, other = tls_files("ca"), tls_files("other")
+    server = start_redis(tls=tls)
+    assert server.url.startswith("rediss://")
+    hub = start_hub(tmp_path, base_url, server.url)
+    board = Board(server.url).start()
+    refused = {
+        "another CA": Board(server.url.replace(str(tls["ca"]), str(other["ca"]))).start(),
+        "the system's CAs": Board(f"rediss://127.0.0.1:{server.port}/0").start(),
+        "no TLS": Board(f"redis://127.0.0.1:{server.port}/0").start(),
+    }
+    try:
+        assert await until(lambda: len(board.snapshots()) >= 3, 20)
+        assert board.snapshots()[-1].extensions and board.last_day() is not None
+        assert await until(lambda: all(b.failures("redis") for b in refused.values()), 15)
+        for why, other_board in refused.items():
+            assert not other_board.snapshots(), why
+            message = other_board.failures("redis")[0].message
+            assert "127.0.0.1" in message and "ssl_ca_certs" not in message, message
+    finally:
+        for each in (board, *refused.values()):
+            await each.stop()
+        stderr = stop(hub)
+    assert f"publishing to rediss://127.0.0.1:{server.port}/0 " in stderr
+    assert "cannot publish" not in stderr and "Traceback" not in stderr

@@ -441,7 +441,9 @@ async def run_fault_scenario(
     connect_timeout_s: float = 0.5,
     read_timeout_s: float = 0.5,
     slow_seconds: float | None = None,
-    size: tuple[int, int] = (120, 40),
+    # Tall enough that every agent's tile shows under the queue table, with a line to spare
+    # for the STALE banner: the test compares the whole grid before and during a fault.
+    size: tuple[int, int] = (120, 50),
     manual_refresh_auth: bool = True,
     hold_s: float | None = None,
     recover_timeout_s: float = 90.0,

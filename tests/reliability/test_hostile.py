@@ -306,10 +306,11 @@ def _tile_holes(app: WallboardApp, index: int) -> dict[int, list[tuple[int, int]
 
 
 def _queue_holes(app: WallboardApp) -> dict[int, list[tuple[int, int]]]:
-    """Queue Q2's heading and its first caller (lines 3 and 4 of the panel)."""
+    """Queue Q2's heading and its first caller (lines 4 and 5 of the panel: a header,
+    then Q3, waiting longest, with its two callers)."""
     panel = app.query_one(QueuePanel)
     region = panel.content_region
-    return {region.y + line: [(region.x, region.right)] for line in (3, 4)}
+    return {region.y + line: [(region.x, region.right)] for line in (4, 5)}
 
 
 def _merge(*holes: dict[int, list[tuple[int, int]]]) -> dict[int, list[tuple[int, int]]]:
@@ -355,7 +356,7 @@ async def _open_agent(app: WallboardApp, pilot: Any) -> None:
 async def _open_caller(app: WallboardApp, pilot: Any) -> None:
     panel = app.query_one(QueuePanel)
     panel.focus()
-    panel.select(4)  # Q2's first caller
+    panel.select(5)  # Q2's first caller
     await pilot.press("enter")
     await pilot.pause()
 

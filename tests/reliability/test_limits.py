@@ -201,7 +201,9 @@ async def test_deep_custom_data_shows_in_the_detail_pane() -> None:
             raise AssertionError
 
     app = WallboardApp(_NoSource(), FakeClock(T0), BoardOptions(poll=False))
-    async with run_board(app, (120, 40)) as pilot:
+    # Tall enough that the call's custom data, last in the pane, is on screen under the
+    # queue table.
+    async with run_board(app, (120, 50)) as pilot:
         app.show_snapshot(snapshot_of((extensions, queues)))
         await pilot.pause()
         grid = app.query_one(AgentGrid)

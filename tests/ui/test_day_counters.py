@@ -36,6 +36,10 @@ async def test_the_board_counts_each_snapshot_into_the_store(tmp_path: Path) -> 
         report = app.recorder.report(clock.now())
         assert report is not None
         assert len(report["agents"]) == len(app.board.agents)
+        # the panels' figures are the same report, indexed
+        figures = app.day_figures
+        assert figures.known and figures.day == report["day"]
+        assert set(figures.agents) == {row["username"] for row in report["agents"]}
         assert "store" not in screen_text(app).split("\n")[-2]
     # leaving the board wrote what it counted
     store = DayStore.open_reader(path)

@@ -26,7 +26,7 @@ from wallboard.ui.widgets.agent_grid import AgentGrid
 from wallboard.ui.widgets.line_view import LineView
 from wallboard.ui.widgets.queue_panel import QueuePanel
 
-SMALL = (80, 24)  # the fixed centre's 16 agents need 12 grid lines; 5 fit here
+SMALL = (80, 28)  # the fixed centre's 16 agents need 12 grid lines; 10 fit here
 
 
 def bar_colours(view: LineView) -> list[RichColor | None]:

@@ -7,12 +7,16 @@ at them (tests/ui/__snapshots__/) before accepting: a baseline is only as good a
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 
 import pytest
+from queue_support import answer_a_sales_caller, follow_hub, open_recorder
 from textual.pilot import Pilot
 from ui_support import THEMES, make_app, make_snapshot, settle
 
+from wallboard.core.alerts import AlertBook, AlertRules, QueueAlertRules
 from wallboard.core.clock import FakeClock
+from wallboard.hub.alert_watch import AlertWatch
 
 SIZE = (120, 40)
 
@@ -42,7 +46,8 @@ def test_grid_and_queues(snap_compare, clock: FakeClock) -> None:
 def test_agent_detail_open(snap_compare, clock: FakeClock) -> None:
     app = make_app(clock)
     # Carol: a transferred, recorded call with custom data.
-    assert snap_compare(app, terminal_size=SIZE, run_before=shown(clock, ["down", "enter"]))
+    keys = ["right", "right", "right", "enter"]
+    assert snap_compare(app, terminal_size=SIZE, run_before=shown(clock, keys))
 
 
 def test_caller_detail_open(snap_compare, clock: FakeClock) -> None:
@@ -93,3 +98,58 @@ def test_help(snap_compare, clock: FakeClock) -> None:
 def test_theme(snap_compare, clock: FakeClock, theme: str) -> None:
     app = make_app(clock, theme=theme)
     assert snap_compare(app, terminal_size=SIZE, run_before=shown(clock, ["down", "right"]))
+
+
+# --- the queue table and the queue detail (issue 14) -----------------------------------------
+QUEUE_SIZES = [(80, 24), (160, 50), (240, 70)]
+QUEUE_THEMES = ("dark", "light", "high-contrast")
+
+
+def sales_alert() -> AlertWatch:
+    """An alert on Sales (a caller waited over 60 s); Support's and Billing's rules off."""
+    off = QueueAlertRules(wait_alert_s=None, service_level_target_pct=None)
+    rules = AlertRules(
+        queue_default=off,
+        queues={"Sales": QueueAlertRules(wait_alert_s=60, service_level_target_pct=None)},
+        nobody_available=False,
+    )
+    return AlertWatch(rules, AlertBook(clear_after_s=30, renotify_s=300))
+
+
+@pytest.mark.parametrize("size", QUEUE_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("theme", QUEUE_THEMES)
+def test_queue_table(snap_compare, clock: FakeClock, theme: str, size: tuple[int, int]) -> None:
+    """Today's figures from a hub (SL met, close, missed), an alert on Sales, the cursor on
+    the table."""
+    app = make_app(clock, theme=theme)
+    app.alerts = sales_alert()
+
+    async def run_before(pilot: Pilot) -> None:
+        await pilot.pause()
+        follow_hub(app)
+        app.show_snapshot(make_snapshot(clock))
+        await settle(pilot)
+        await pilot.press("tab", "down", "down")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", QUEUE_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("theme", QUEUE_THEMES)
+def test_queue_detail(
+    snap_compare, clock: FakeClock, tmp_path: Path, theme: str, size: tuple[int, int]
+) -> None:
+    """Enter on Sales' heading after Frank answered its longest-waiting caller."""
+    app = make_app(clock, theme=theme)
+    app.recorder = open_recorder(tmp_path / "board.db")
+
+    async def run_before(pilot: Pilot) -> None:
+        await pilot.pause()
+        app.show_snapshot(make_snapshot(clock))
+        await settle(pilot)
+        await answer_a_sales_caller(app, pilot)
+        await pilot.press("tab", "down", "down", "enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -80,7 +80,7 @@ def test_the_json_document_keeps_api_names_and_adds_true_durations():
     first = document["extensions"][0]
     assert first["userID"] == 11
     assert first["onlineUserStatus"] == 1
-    assert first["status_label"] == "Available"
+    assert first["status_label"] == "Logged in"
     assert first["representative"] == "שרה"
     talking, parked = first["calls"]
     assert talking["callstatus"] == "Talking"

@@ -82,7 +82,7 @@ def test_vendor_extensions_sample_reads_every_field(load_fixture):
     assert second.username == "SIPSIP2"
     assert second.online_user_id == 46454322
     assert second.status == 1
-    assert second.status_label == "Available"
+    assert second.status_label == "Logged in"
     (call,) = second.calls
     assert call.call_started == 1602465818
     assert call.call_answered == 1602465819
@@ -280,7 +280,7 @@ def test_unknown_agent_status_is_kept_and_labelled_unknown(wire):
 
 def test_every_documented_status_has_a_label():
     labels = {code: status_label(code) for code in (1, 2, 3, 5, 7, 9, 11, 12, 13)}
-    assert labels[1] == "Available"
+    assert labels[1] == "Logged in"
     assert labels[2] == "Logged out"
     assert not any(label.startswith("Unknown") for label in labels.values())
     assert status_label(4) == "Unknown (4)"

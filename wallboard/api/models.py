@@ -14,12 +14,13 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-# Documented values of `onlineUserStatus`. Anything else is shown as "Unknown (N)".
+# Documented values of `onlineUserStatus`, by Voicenter's own names. Anything else is
+# shown as "Unknown (N)".
 STATUS_LABELS: dict[int, str] = {
-    1: "Available",
+    1: "Logged in",
     2: "Logged out",
     3: "Lunch break",
-    5: "Administrative",
+    5: "Administrative time",
     7: "Short break",
     9: "Other",
     11: "Training",

@@ -19,7 +19,7 @@ put on a terminal, in a notification or in JSON as it is.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -88,6 +88,7 @@ class Condition:
     subject: str  # the queue's or agent's name, or "centre"
     text: str
     subject_id: str = ""  # the queue ID or the agent's SIP id
+    phone: str = ""  # a caller's number the text names (masked where it is drawn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +106,24 @@ class Alert:
     cleared_at: float | None = None
     acknowledged: bool = False
     last_notified: float | None = None
+    phone: str = ""  # a caller's number the text names, as the API sent it (made plain)
 
     @property
     def active(self) -> bool:
         """Not cleared yet."""
         return self.cleared_at is None
+
+    def text_for(self, show_phone: Callable[[str], str]) -> str:
+        """The sentence with its caller's number drawn by `show_phone` (masked or not)."""
+        if not self.phone or self.phone not in self.text:
+            return self.text
+        return self.text.replace(self.phone, show_phone(self.phone))
+
+    def masked(self, show_phone: Callable[[str], str]) -> Alert:
+        """The alert as a screen or notification that masks numbers may show it."""
+        if not self.phone:
+            return self
+        return replace(self, text=self.text_for(show_phone), phone=show_phone(self.phone))
 
     def to_json(self) -> dict[str, Any]:
         """The alert as a plain JSON object (for `stats`, the feed and a user's command)."""
@@ -123,6 +137,7 @@ class Alert:
             "first_seen": self.first_seen,
             "cleared_at": self.cleared_at,
             "acknowledged": self.acknowledged,
+            "phone": self.phone,
         }
 
 
@@ -165,6 +180,7 @@ class AlertBook:
                     condition.text,
                     first_seen=now,
                     last_true=now,
+                    phone=condition.phone,
                 )
                 raised.append(alert)
             else:
@@ -174,6 +190,7 @@ class AlertBook:
                     level=condition.level,
                     text=condition.text,
                     subject=condition.subject,
+                    phone=condition.phone,
                     last_true=now,
                     # A worse level is news: notify at once, acknowledged or not.
                     last_notified=None if escalated else alert.last_notified,
@@ -417,15 +434,16 @@ def _agent_conditions(
                     if c.state in (CallState.TALKING, CallState.HOLD) and c.recording.is_muted == 1
                 ]
                 if silent:
+                    phone = plain(silent[0].caller_phone, 20)
                     found.append(
                         Condition(
                             f"agent:{ident}:not-recorded",
                             Level.ALERT,
                             "agent",
                             name,
-                            f"{name}: talking to {plain(silent[0].caller_phone, 20) or 'a caller'}"
-                            " and not recorded",
+                            f"{name}: talking to {phone or 'a caller'} and not recorded",
                             ident,
+                            phone,
                         )
                     )
         misses = missed_in_a_row.get(ident, 0)
@@ -469,6 +487,7 @@ def relayed_conditions(alerts: Iterable[Mapping[str, Any]]) -> list[Condition]:
                 plain(str(entry.get("subject", "")), 80),
                 plain(str(entry.get("text", "")), 300),
                 plain(str(entry.get("subject_id", "")), 80),
+                plain(str(entry.get("phone") or ""), 40),
             )
         )
     return found

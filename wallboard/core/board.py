@@ -14,9 +14,9 @@ from itertools import compress, count
 from operator import attrgetter, is_not
 
 from wallboard.api.models import STATUS_LOGOUT, CallState, Extension
-from wallboard.core.agent_state import agent_look, primary_call
+from wallboard.core.agent_state import BUILT_IN_STATUSES, StatusVocabulary, primary_call
 from wallboard.core.snapshot import Snapshot
-from wallboard.core.text import plain
+from wallboard.core.text import collation_key, plain
 
 # Past this share of changed agents, the positional comparison is not worth it.
 POSITIONAL_MAX_CHANGED = 0.25
@@ -93,7 +93,7 @@ class AgentView:
     since_exact: bool
     logged_out: bool
     extension: Extension
-    sort_name: str = ""  # the name case-folded once, for sorting thousands each poll
+    sort_name: str = ""  # the name's collation key (`collation_key`), made once per view
     # Unique within one answer: the SIP id, with "#2", "#3"... for its later repeats (two
     # extensions may share a username: each keeps its own time in state and details).
     key: str = ""
@@ -182,8 +182,12 @@ class _Tracked:
 class Board:
     """What the wallboard knows, updated one snapshot at a time."""
 
-    def __init__(self, thresholds: WaitThresholds | None = None) -> None:
+    def __init__(
+        self, thresholds: WaitThresholds | None = None, statuses: StatusVocabulary | None = None
+    ) -> None:
         self.thresholds = thresholds or WaitThresholds()
+        # The centre's own status names and colours (config `[statuses."N"]`).
+        self.statuses = statuses or BUILT_IN_STATUSES
         self.snapshot: Snapshot | None = None
         self.agents: tuple[AgentView, ...] = ()
         self.queues: tuple[QueueView, ...] = ()
@@ -294,12 +298,16 @@ class Board:
         # Only extensions in the latest answer are remembered: the map cannot grow.
         return tuple(all_views), tracked
 
-    @staticmethod
     def _agent_view(
-        ext: Extension, before: _Tracked | None, snapshot: Snapshot, now: float, agent_key: str
+        self,
+        ext: Extension,
+        before: _Tracked | None,
+        snapshot: Snapshot,
+        now: float,
+        agent_key: str,
     ) -> tuple[AgentView, _Tracked]:
         """One agent's view, and what to remember of it, given what was known before."""
-        look = agent_look(ext)
+        look = self.statuses.agent_look(ext)
         key = (look.style, ext.online_user_id)
         if before is not None and before.key == key:
             since, exact = before.since_utc, before.exact
@@ -332,7 +340,7 @@ class Board:
             since_exact=exact,
             logged_out=ext.status == STATUS_LOGOUT and not ext.calls,
             extension=ext,
-            sort_name=name.casefold(),
+            sort_name=collation_key(name),
             key=agent_key,
         )
         return view, _Tracked(key, entry_since, entry_exact, view, snapshot.clock_offset_s)

@@ -51,6 +51,8 @@ class Event:
             return f"{self.who} missed a call (rang {wait})"
         if self.kind == STATUS:
             return f"{self.who} → {self.detail}"
+        if self.phone:  # an alert naming a caller
+            return self.detail.replace(self.phone, phone)
         return self.detail
 
 
@@ -119,7 +121,9 @@ def status_changes(
 def alert_events(alerts: Iterable[Alert]) -> list[Event]:
     """An event per alert raised."""
     return [
-        Event(alert.first_seen, ALERT, detail=alert.text, level=alert.level.value)
+        Event(
+            alert.first_seen, ALERT, detail=alert.text, level=alert.level.value, phone=alert.phone
+        )
         for alert in alerts
     ]
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any
+
 # Fewer digits than this are not a number to match on ("Anonymous", an extension "12").
 MIN_MATCH_DIGITS = 5
 
@@ -42,3 +46,42 @@ def mask_phone(phone: str, keep: int = 4) -> str:
         if phone[last].isdigit():
             seen += 1
     return MASK * last + phone[last:]
+
+
+# A number inside free text (a recording's file name, custom data, an alert's sentence):
+# digits, maybe split by spaces, dashes or dots, with MIN_MATCH_DIGITS digits or more.
+_NUMBER_IN_TEXT = re.compile(r"(?<![^\W_])\+?\d(?:[ \-.]?\d){" + str(MIN_MATCH_DIGITS - 1) + ",}")
+
+
+def mask_numbers(text: str, show_phone: Callable[[str], str] = mask_phone) -> str:
+    """`text` with every number long enough to be a caller's drawn by `show_phone`.
+
+    For fields that may carry a caller's number among other things (a recording's file
+    name such as `...-972501234567.mp3`, custom data): short numbers (an extension, a
+    count) are left alone.
+    """
+    if not any(ch.isdigit() for ch in text):
+        return text
+    return _NUMBER_IN_TEXT.sub(lambda found: show_phone(found.group()), text)
+
+
+# Fields that hold a caller's number and nothing else (the wire's and the day report's).
+PHONE_FIELDS = frozenset({"callerphone", "Phone", "phone"})
+
+
+def mask_document(document: Any) -> Any:
+    """A JSON document (`snapshot --json`, `stats --json`) with caller numbers masked
+    (`--mask`): number fields by `mask_phone`, every other string by `mask_numbers`, so a
+    number inside a recording's file name, custom data or an alert's sentence goes too."""
+    if isinstance(document, dict):
+        return {
+            key: mask_phone(value)
+            if key in PHONE_FIELDS and isinstance(value, str)
+            else mask_document(value)
+            for key, value in document.items()
+        }
+    if isinstance(document, list | tuple):
+        return [mask_document(item) for item in document]
+    if isinstance(document, str):
+        return mask_numbers(document)
+    return document

@@ -44,3 +44,25 @@ def plain(text: object, limit: int = MAX_TEXT_CHARS) -> str:
     if value.isascii() and value.isprintable():
         return value
     return "".join(_clean_char(ch) for ch in value)
+
+
+# Hebrew final letters sort as their ordinary forms (ך as כ, ם as מ, ...).
+_FINALS = str.maketrans({"ך": "כ", "ם": "מ", "ן": "נ", "ף": "פ", "ץ": "צ"})
+
+
+def collation_key(name: str) -> str:
+    """The key names sort by: alphabet order for Hebrew and Latin alike.
+
+    Python's default order is the code points', which puts a Hebrew name with vowel
+    points (niqqud) or a Latin one with an accent out of place, and upper case before
+    lower. This key folds case, drops combining marks (points, cantillation, accents) and
+    reads Hebrew final letters as their ordinary forms, which leaves the Hebrew letters in
+    alphabet order (their code points follow the alphabet). It is the same on every
+    machine: a wall screen's locale (often C in a container) does not change the order.
+    Latin names come before Hebrew ones, as in the code points.
+    """
+    if name.isascii():
+        return name.casefold()
+    decomposed = unicodedata.normalize("NFD", name.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", bare).translate(_FINALS)

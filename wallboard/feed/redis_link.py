@@ -14,6 +14,7 @@ file, else from `REDIS_PASSWORD`; it is never accepted on the command line and n
 
 from __future__ import annotations
 
+import asyncio
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,18 @@ class RedisLink:
         if self.password is not None and not url_has_password(self.url):
             kwargs["password"] = self.password
         return redis.asyncio.Redis.from_url(self.url, **kwargs)
+
+
+def raise_if_cancelled() -> None:
+    """Raise CancelledError when this task was asked to stop.
+
+    On Python 3.11, `asyncio.wait_for` (which redis-py uses for its socket timeouts) loses
+    a cancellation that arrives as the awaited reply does; a loop that blocks on Redis
+    once a second then never ends. The task still counts the request, so ask it.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def redacted(url: str) -> str:

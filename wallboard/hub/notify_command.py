@@ -22,8 +22,17 @@ MAX_RUNNING = 4
 class CommandNotifier:
     """Starts the command once per notification, in the background."""
 
-    def __init__(self, argv: list[str], *, timeout_s: float, log: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        *,
+        timeout_s: float,
+        log: Callable[[str], None],
+        show_phone: Callable[[str], str] | None = None,
+    ) -> None:
         self.argv = list(argv)
+        # How a caller's number in an alert is sent (masked per `mask_callers`).
+        self.show_phone = show_phone
         self.timeout_s = timeout_s
         self.log = log
         self.started = 0
@@ -38,6 +47,8 @@ class CommandNotifier:
             return
         # ASCII-only JSON: every character outside it is escaped, so no byte of an alert
         # can be read as a control by whatever the command does with it.
+        if self.show_phone is not None:
+            alert = alert.masked(self.show_phone)
         payload = json.dumps({"alert": alert.to_json()}, ensure_ascii=True).encode("ascii")
         task = asyncio.get_running_loop().create_task(self._run(payload))
         self._running.add(task)

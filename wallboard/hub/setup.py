@@ -31,6 +31,7 @@ def alert_watch(settings: Settings, recorder: DayRecorder | None) -> AlertWatch:
             settings.alerts.command,
             timeout_s=settings.alerts.command_timeout_s,
             log=lambda line: None,
+            show_phone=settings.phone_off_screen(),
         )
     book = AlertBook(
         clear_after_s=settings.alerts.clear_after_s, renotify_s=settings.alerts.renotify_s

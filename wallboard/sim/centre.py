@@ -30,6 +30,13 @@ forecast follows the staff), at about 1.2 times what they can answer: abandonmen
 queues bounded. At the default size (40 agents, 4 queues) that means about a dozen callers
 waiting on average, someone waiting at about 98% of moments, everyone on duty busy, and about
 one caller in seven abandoning, after a minute or so on average.
+
+A :class:`CentreProfile` changes that: the demand, whether wrap-up shows as a status,
+overflow routing between groups, surges of demand, the queues' names. The defaults are the
+ones above (tests, the benchmark and ``wallboard simulate`` rely on them); :func:`demo_profile`
+is what ``wallboard demo`` shows: a centre below capacity between morning peaks, where an
+agent is never seen available while callers wait for them (``wallboard.sim.measure``
+measures that).
 """
 
 from __future__ import annotations
@@ -51,7 +58,10 @@ __all__ = [
     "STATUS_NAMES",
     "WARMUP_S",
     "CallCentre",
+    "CentreProfile",
     "SimTruth",
+    "Surges",
+    "demo_profile",
 ]
 
 #: Vendor status codes of ``onlineUserStatus`` and what they mean.
@@ -177,11 +187,116 @@ _ODD_CALLER_NAMES = [
 
 # Event kinds, which index CallCentre._handlers; the heap holds (time, sequence, kind, subject).
 _ARRIVAL, _ABANDON, _RING_END, _HOLD_START, _HOLD_END = range(5)
-_HANGUP, _DIAL_END, _READY, _STATUS = range(5, 9)
+_HANGUP, _DIAL_END, _READY, _STATUS, _OVERFLOW = range(5, 10)
 # Caller states.
 _WAITING, _OFFERED, _GONE = range(3)
 # Call roles.
 _QUEUE_CALL, _OUTBOUND_CALL, _CONSULT_CALL = range(3)
+
+
+#: Arrival draws for one gap under surges; past it the gap ends (bounded; never reached at
+#: any factor below 10).
+_MAX_THINNING_DRAWS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Surges:
+    """Demand that swells now and then, as a morning peak does.
+
+    One surge begins every ``every_s``, the first at ``first_at`` (a simulated epoch; the
+    series runs before it too). Demand rises smoothly over ``rise_s`` to ``factor`` times
+    the usual, stays there for ``hold_s`` and falls back over ``rise_s``, in every queue.
+    """
+
+    first_at: float
+    every_s: float = 1800.0
+    rise_s: float = 240.0
+    hold_s: float = 420.0
+    factor: float = 1.6
+
+    def __post_init__(self) -> None:
+        if not 1.0 <= self.factor <= 10.0:
+            raise ValueError(f"a surge's factor must be within 1..10, got {self.factor}")
+        if self.rise_s <= 0 or self.hold_s < 0 or self.every_s < 2 * self.rise_s + self.hold_s:
+            raise ValueError("a surge must rise, and end before the next one begins")
+
+    def factor_at(self, t: float) -> float:
+        """How many times the usual demand arrives at simulated time ``t``."""
+        x = (t - self.first_at) % self.every_s
+        rise, top = self.rise_s, self.rise_s + self.hold_s
+        if x < rise:
+            swell = x / rise
+        elif x < top:
+            swell = 1.0
+        elif x < top + rise:
+            swell = (top + rise - x) / rise
+        else:
+            return 1.0
+        # Smooth at both ends (a raised cosine): demand does not jump.
+        return 1.0 + (self.factor - 1.0) * (1.0 - math.cos(math.pi * swell)) / 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class CentreProfile:
+    """How the centre behaves; the defaults are the model's historic ones (tests, bench).
+
+    - ``load``: offered demand relative to what the agents on duty can answer.
+    - ``after_call_status``: when set, an agent in after-call work (the wrap-up after a
+      call, or the pause after a ring they missed) shows this ``onlineUserStatus`` instead
+      of 1, so a board never sees them available while the queue holds calls back from
+      them. The vendor's list has no wrap-up code; 5, Administrative time, is the closest.
+      None: wrap-up shows as available (status 1, no call), as a plain Asterisk wrapuptime.
+    - ``overflow_after_s``: when set, a caller who has waited this long is offered to a
+      free agent of any group (overflow routing), not only to the queue's own group.
+    - ``surges``: demand that swells now and then (see :class:`Surges`); None: steady.
+    - ``queue_names``: the first queues' names and weights, as an administrator typed them
+      (empty: Sales, Support, Billing, VIP); further queues are named by the model.
+    """
+
+    load: float = _LOAD
+    after_call_status: int | None = None
+    overflow_after_s: float | None = None
+    surges: Surges | None = None
+    queue_names: tuple[tuple[str, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 < self.load <= 5:
+            raise ValueError(f"load must be within (0, 5], got {self.load}")
+        if self.after_call_status is not None and self.after_call_status not in STATUS_NAMES:
+            raise ValueError(f"unknown status code {self.after_call_status}")
+        if self.after_call_status in (LOGIN, LOGOUT):
+            raise ValueError("after-call work must show as an away status")
+
+
+#: The demo's queues, named as an Israeli centre's administrator would name them, with
+#: their weights (priority): Hebrew and English side by side, as the vendor sends them.
+DEMO_QUEUES: tuple[tuple[str, int], ...] = (
+    ("מכירות", 5),
+    ("שירות לקוחות", 3),
+    ("תמיכה טכנית", 2),
+    ("VIP", 10),
+    ("גבייה", 1),
+    ("Support - English", 0),
+)
+
+
+def demo_profile(now: float) -> CentreProfile:
+    """A believable busy centre for the demo, around simulated time ``now``.
+
+    About 75 % of capacity between peaks: a few callers wait, mostly while a phone rings
+    for them, and the service level sits above 90 %. A morning peak every two hours:
+    demand rises over 3 minutes to twice the usual and stays there 8 minutes; the first is
+    at full swing at ``now``, so callers queue at once, a wait passes three minutes (an
+    alert) within the first minutes, and the day's service level dips and recovers.
+    Wrap-up shows as Administrative time; callers overflow to any free agent after 10 s.
+    """
+    return CentreProfile(
+        load=0.75,
+        after_call_status=5,
+        overflow_after_s=10.0,
+        surges=Surges(first_at=now - 480.0, every_s=7200.0, rise_s=180.0, hold_s=480.0, factor=2.0),
+        queue_names=DEMO_QUEUES,
+    )
 
 
 #: How many outcomes of each kind the ground truth keeps (a simulated week at the default size).
@@ -329,6 +444,7 @@ class _Agent:
     roamer: tuple[int, str] | None = None  # the hot-desking user sitting here, if any
     calls: list[_Call] = field(default_factory=list)
     follow_up: bool = False  # may dial a follow-up once the wrap-up ends
+    wrap_status: int = 0  # the status shown during after-call work; 0: shows ``status``
 
 
 class CallCentre:
@@ -340,7 +456,8 @@ class CallCentre:
     :meth:`extensions_payload` / :meth:`queues_payload` to read the wire-format lists.
 
     ``odd_caller_names`` lets about 1% of callers carry hostile display names (markup, ANSI
-    escapes, control characters), as real caller ids can.
+    escapes, control characters), as real caller ids can. ``profile`` sets demand and
+    routing (:class:`CentreProfile`; :func:`demo_profile` is the demo's).
     """
 
     def __init__(
@@ -351,10 +468,12 @@ class CallCentre:
         queues: int = 4,
         start: float,
         odd_caller_names: bool = True,
+        profile: CentreProfile | None = None,
     ) -> None:
         if agents < 1 or queues < 1:
             raise ValueError("a call centre needs at least one agent and one queue")
         self.seed = seed
+        self.profile = profile if profile is not None else CentreProfile()
         self._rng = random.Random(seed)
         self._odd_names = odd_caller_names
         self._serial = itertools.count()
@@ -376,6 +495,7 @@ class CallCentre:
             self._on_dial_end,
             self._on_ready,
             self._on_status,
+            self._on_overflow,
         ]
         self._reset(float(start) - WARMUP_S)
         self._run_until(float(start))
@@ -452,6 +572,20 @@ class CallCentre:
             for q in chosen
         ]
 
+    def teams(self) -> list[tuple[list[str], list[int]]]:
+        """Who serves which queues: per agent group, its agents' SIP ids and its queue ids.
+
+        The outbound desk serves no queue and is left out. The vendor's API does not say
+        this; a board learns it from its configuration (teams), tests from here.
+        """
+        result: list[tuple[list[str], list[int]]] = [
+            ([], [q.qid for q in queues]) for queues in self._group_queues
+        ]
+        for a in self._agents:
+            if a.group >= 0:
+                result[a.group][0].append(a.username)
+        return result
+
     # --- building the organisation -------------------------------------------------------
 
     def _build_queues(self, count: int, agents: int) -> None:
@@ -459,7 +593,7 @@ class CallCentre:
         queue_agents = agents - self._outbound_count(agents)
         # Agents serve groups of a few queues each; a group never lacks agents.
         groups = max(1, min(math.ceil(count / _QUEUES_PER_GROUP), queue_agents))
-        names = list(_FIRST_QUEUES)
+        names = list(self.profile.queue_names or _FIRST_QUEUES)
         extra = [
             (d + v, rng.choice([0, 0, 1, 2, 3, 5]))
             for d in _QUEUE_DEPARTMENTS
@@ -510,9 +644,9 @@ class CallCentre:
         self._roamers_all = [(user_ids[count + j], self._person_name()) for j in range(roamers)]
         # Each queue takes a share of its group's load; the rate is per agent on duty.
         for queues in self._group_queues:
-            shares = [rng.uniform(0.5, 1.5) * (0.4 if q.name == "VIP" else 1.0) for q in queues]
+            shares = [rng.uniform(0.5, 1.5) * (0.4 if "VIP" in q.name else 1.0) for q in queues]
             for q, share in zip(queues, shares, strict=True):
-                q.rate = _LOAD / _AGENT_S_PER_CALL * share / sum(shares)
+                q.rate = self.profile.load / _AGENT_S_PER_CALL * share / sum(shares)
 
     def _person_name(self) -> str:
         rng = self._rng
@@ -535,6 +669,7 @@ class CallCentre:
             a.status = LOGOUT  # so that _set_status counts the agents on duty afresh
             a.calls = []
             a.follow_up = False
+            a.wrap_status = 0
             a.roamer = None
             if rng.random() >= logged_in:
                 a.online_id, a.representative = 0, a.name
@@ -552,7 +687,7 @@ class CallCentre:
         for q in self._queues:
             q.callers.clear()
             q.pending.clear()
-            self._push(t0 + self._arrival_gap(q), _ARRIVAL, q)
+            self._push(t0 + self._arrival_gap(q, t0), _ARRIVAL, q)
 
     def _run_until(self, t: float) -> None:
         events, handlers, pop = self._events, self._handlers, heapq.heappop
@@ -567,14 +702,25 @@ class CallCentre:
 
     # --- callers and queue calls -----------------------------------------------------------
 
-    def _arrival_gap(self, q: _Queue) -> float:
+    def _arrival_gap(self, q: _Queue, t: float) -> float:
         # Workforce management staffs the floor to the demand forecast; the model turns that
         # around and lets demand follow the agents on duty, so that the load stays steady
         # while breaks and shifts come and go.
-        return self._rng.expovariate(q.rate * max(1, self._on_duty[q.group]))
+        rate = q.rate * max(1, self._on_duty[q.group])
+        surges = self.profile.surges
+        if surges is None:
+            return self._rng.expovariate(rate)
+        # A rate that changes with time: draw at the peak rate and keep each draw with the
+        # share the rate has then (thinning), so arrivals follow the surge's shape exactly.
+        rng, top, gap = self._rng, surges.factor, 0.0
+        for _ in range(_MAX_THINNING_DRAWS):
+            gap += rng.expovariate(rate * top)
+            if rng.random() * top <= surges.factor_at(t + gap):
+                break
+        return gap
 
     def _on_arrival(self, q: _Queue, t: float) -> None:
-        self._push(t + self._arrival_gap(q), _ARRIVAL, q)
+        self._push(t + self._arrival_gap(q, t), _ARRIVAL, q)
         phone = self._phone()
         self._enqueue(q, t, phone, self._caller_name(phone), q.did, self._customdata())
 
@@ -593,6 +739,9 @@ class CallCentre:
         if rng.random() < _EARLY_HANGUP_P:
             patience = rng.uniform(*_EARLY_HANGUP)
         self._push(t + patience, _ABANDON, caller)
+        overflow = self.profile.overflow_after_s
+        if overflow is not None and patience > overflow:
+            self._push(t + overflow, _OVERFLOW, caller)
         self._offer_to_idle(q.group, t)
 
     def _offer_to_idle(self, group: int, t: float) -> None:
@@ -603,8 +752,18 @@ class CallCentre:
             if not self._take_caller(agent, t):
                 idle[agent] = None
 
+    def _on_overflow(self, caller: _Caller, t: float) -> None:
+        """A caller has waited ``overflow_after_s``: any group's free agent may take them."""
+        if caller.state != _WAITING:
+            return
+        for group, idle in enumerate(self._idle):
+            if group != caller.queue.group and idle:
+                self._offer_to_idle(group, t)
+                return
+
     def _take_caller(self, agent: _Agent, t: float) -> bool:
-        """Ring ``agent`` with the most deserving caller of its group; False if none waits."""
+        """Ring ``agent`` with the most deserving caller of its group (or, with overflow
+        routing, one who has waited long enough elsewhere); False if none waits."""
         best: _Caller | None = None
         best_score = -math.inf
         for q in self._group_queues[agent.group]:
@@ -615,6 +774,19 @@ class CallCentre:
                 score = t - pending[0].join + q.weight * _WEIGHT_S
                 if score > best_score:
                     best, best_score = pending[0], score
+        overflow = self.profile.overflow_after_s
+        if best is None and overflow is not None:
+            for group, queues in enumerate(self._group_queues):
+                if group == agent.group:
+                    continue
+                for q in queues:
+                    pending = q.pending
+                    while pending and pending[0].state != _WAITING:
+                        pending.popleft()
+                    if pending and t - pending[0].join >= overflow:
+                        score = t - pending[0].join + q.weight * _WEIGHT_S
+                        if score > best_score:
+                            best, best_score = pending[0], score
         if best is None:
             return False
         best.queue.pending.popleft()
@@ -668,7 +840,7 @@ class CallCentre:
             caller.state = _WAITING
             caller.call = None
             caller.queue.pending.appendleft(caller)
-            self._wrap_up(agent, t, _MISSED_PAUSE, follow_up=False)
+            self._wrap_up(agent, t, _MISSED_PAUSE, follow_up=False, shown=True)
             self._offer_to_idle(caller.queue.group, t)
             return
         rng = self._rng
@@ -733,7 +905,7 @@ class CallCentre:
             customdata["OriginalIvrUniqueID"] = call.ivrid
             self._enqueue(target, t, call.phone, call.name, call.did, customdata)
         if not agent.calls:
-            self._wrap_up(agent, t, self._rng.uniform(*_WRAP), follow_up=call.incoming)
+            self._wrap_up(agent, t, self._rng.uniform(*_WRAP), follow_up=call.incoming, shown=True)
 
     # --- outgoing calls --------------------------------------------------------------------
 
@@ -821,12 +993,19 @@ class CallCentre:
 
     # --- agents ---------------------------------------------------------------------------
 
-    def _wrap_up(self, agent: _Agent, t: float, seconds: float, *, follow_up: bool) -> None:
+    def _wrap_up(
+        self, agent: _Agent, t: float, seconds: float, *, follow_up: bool, shown: bool = False
+    ) -> None:
+        """After-call work for ``seconds``: no offers meanwhile. ``shown``: long enough for a
+        board to see, so it shows the profile's after-call status, if any."""
         agent.follow_up = follow_up
+        if shown and self.profile.after_call_status is not None:
+            agent.wrap_status = self.profile.after_call_status
         self._push(t + seconds, _READY, agent)
 
     def _on_ready(self, agent: _Agent, t: float) -> None:
         """The agent is free: change status if one is due, else dial out or take a caller."""
+        agent.wrap_status = 0
         if agent.calls or agent.status != LOGIN:
             return
         if agent.status_due <= t:
@@ -962,7 +1141,7 @@ class CallCentre:
             "onlineUserID": a.online_id,
             "username": a.username,
             "extensionID": a.ext_id,
-            "onlineUserStatus": a.status,
+            "onlineUserStatus": a.wrap_status or a.status,
             "calls": [
                 {
                     "callStarted": int(c.started) + offset,

@@ -177,9 +177,13 @@ def create_app(
     utc_offset_hours: float = 0.0,
     faults: FaultProfile | None = None,
     now: Callable[[], float] = time.time,
+    centre: CallCentre | None = None,
 ) -> Starlette:
     """Build the simulated API around a fresh, warmed-up :class:`CallCentre`.
 
+    ``centre`` serves a centre built by the caller instead (the demo's, already run up to
+    the present; ``seed``, ``agents`` and ``queues`` are then unused): the simulated clock
+    starts at whichever is later, the centre's time or ``now()``.
     ``code`` is the only accepted organisation code. ``speed`` makes simulated time run that
     many times faster than ``now()``. ``now`` is the real clock, injectable for tests. The
     centre, the fault profile and the simulated clock are exposed as ``app.state.centre``,
@@ -192,7 +196,8 @@ def create_app(
     if not speed > 0:
         raise ValueError(f"speed must be > 0, got {speed}")
     real_start = now()
-    centre = CallCentre(seed=seed, agents=agents, queues=queues, start=real_start)
+    if centre is None:
+        centre = CallCentre(seed=seed, agents=agents, queues=queues, start=real_start)
     profile = faults if faults is not None else FaultProfile()
 
     def sim_now() -> float:

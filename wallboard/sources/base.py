@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from wallboard.core.events import Event
 from wallboard.core.snapshot import Snapshot
 
 
@@ -31,13 +32,16 @@ class HubState:
     """What a hub says beside its snapshots: who it is, its poll interval, and the day.
 
     `day` is the day's figures exactly as `wallboard stats --json` prints them (None while
-    the hub cannot count); `alerts` are plain dicts, newest last.
+    the hub cannot count); `alerts` are plain dicts, newest last. `events` are the ticker's
+    latest events at the hub (at most the last 50, oldest first, strings plain text); an
+    event in two states is equal in both (a frozen dataclass), so a view can tell the new.
     """
 
     hub: str
     interval_s: float
     day: dict[str, Any] | None = None
     alerts: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    events: tuple[Event, ...] = ()
 
 
 SourceEvent = Snapshot | SourceFailure | HubState

@@ -1,11 +1,10 @@
 """The poll loop: one poll at a time, on a steady cadence, backing off on failure.
 
 The next poll starts `interval - elapsed` after the last one began, so a slow answer does
-not stretch the cadence and two polls are never in flight. An optional `align` hook may
-move a poll by up to a quarter of the interval (the board uses it to have answers land just
-before its 1 Hz tick). After a failure the delay grows exponentially with jitter (bounded),
-and is never shorter than the wait a rate-limiting server asked for (Retry-After, bounded
-to 5 minutes); the first success returns to the normal interval.
+not stretch the cadence and two polls are never in flight. After a failure the delay grows
+exponentially with jitter (bounded), and is never shorter than the wait a rate-limiting
+server asked for (Retry-After, bounded to 5 minutes); the first success returns to the
+normal interval.
 """
 
 from __future__ import annotations
@@ -50,7 +49,6 @@ class Poller:
         on_failure: Callable[[PollError, float], None],
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
-        align: Callable[[], float] | None = None,
     ) -> None:
         self.source = source
         self.clock = clock
@@ -60,7 +58,6 @@ class Poller:
         self._rng = rng or random.Random()
         self._wake = asyncio.Event()
         self._sleep = sleep
-        self._align = align  # after a success: seconds to start the next poll later (or sooner)
         self.failures = 0
         self._auth_failures = 0
 
@@ -86,11 +83,7 @@ class Poller:
         self.failures = 0
         self._auth_failures = 0
         self._on_snapshot(snapshot)
-        delay = self.interval_s - (self.clock.monotonic() - began)
-        if self._align is not None:
-            limit = self.interval_s / 4
-            delay += max(-limit, min(limit, self._align()))
-        return max(0.0, delay)
+        return max(0.0, self.interval_s - (self.clock.monotonic() - began))
 
     def _failed(self, error: PollError) -> float:
         self.failures += 1

@@ -20,8 +20,14 @@ from wallboard.core.alerts import Alert, Level
 from wallboard.core.durations import format_duration
 
 
-def alert_line(alert: Alert, now: float) -> Text:
-    """One alert as a line: level, age, sentence, and what was done about it."""
+def alert_line(
+    alert: Alert,
+    now: float,
+    show_phone: Callable[[str], str] = str,
+    bidi: Callable[[str], str] = str,
+) -> Text:
+    """One alert as a line: level, age, sentence (a caller's number drawn by
+    `show_phone`, right-to-left names laid out by `bidi`), and what was done about it."""
     line = Text()
     if alert.active:
         style = "bold red" if alert.level is Level.ALERT else "bold yellow"
@@ -30,7 +36,7 @@ def alert_line(alert: Alert, now: float) -> Text:
     else:
         line.append("ok    ", style="green")
         line.append(f"{format_duration(now - (alert.cleared_at or now)):>8}  ", style="dim")
-    line.append(alert.text, style="" if alert.active else "dim")
+    line.append(bidi(alert.text_for(show_phone)), style="" if alert.active else "dim")
     if alert.acknowledged and alert.active:
         line.append("  (acknowledged)", style="italic")
     if not alert.active:
@@ -63,8 +69,13 @@ class AlertList(ModalScreen[None]):
         mute_text: Callable[[], str],
         on_acknowledge: Callable[[str], None],
         on_mute: Callable[[], None],
+        *,
+        show_phone: Callable[[str], str] = str,
+        bidi: Callable[[str], str] = str,
     ) -> None:
         super().__init__()
+        self._show_phone = show_phone
+        self._bidi = bidi
         self._alerts = alerts
         self._now = now
         self._mute_text = mute_text
@@ -103,7 +114,7 @@ class AlertList(ModalScreen[None]):
             return
         options.add_options(
             [
-                Option(alert_line(alert, now), id=key)
+                Option(alert_line(alert, now, self._show_phone, self._bidi), id=key)
                 for alert, key in zip(alerts, self._keys, strict=True)
             ]
         )

@@ -22,23 +22,37 @@ from rich.style import Style
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.color import Color, ColorParseError
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Input
 
 from wallboard.core.agent_callout import called_out, queues_with_waiting
 from wallboard.core.agent_order import SortOrder, arrange
+from wallboard.core.agent_state import CUSTOM_FALLBACK_STYLE, StatusVocabulary
 from wallboard.core.alerts import AlertBook, AlertChanges
-from wallboard.core.board import AgentView, Board, CallerView, WaitLevel, WaitThresholds
+from wallboard.core.bidi import reorder_line
+from wallboard.core.board import (
+    AgentView,
+    Board,
+    CallerView,
+    QueueView,
+    WaitLevel,
+    WaitThresholds,
+)
 from wallboard.core.calendar import DayCalendar
 from wallboard.core.clock import Clock
 from wallboard.core.day_figures import DayFigures
+from wallboard.core.day_metrics import Outcome, ThresholdTable
 from wallboard.core.durations import format_duration
 from wallboard.core.escalation import EscalationRules
 from wallboard.core.health import Health
 from wallboard.core.phone import mask_phone
+from wallboard.core.queue_trend import WaitingTrend
+from wallboard.core.recent_outcomes import RecentOutcomes
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.status_timeline import StatusTimeline
+from wallboard.core.teams import QueueStaff, Teams
 from wallboard.core.text import plain
 from wallboard.sources.base import HubState, Source, SourceFailure
 from wallboard.ui import _textual_compat
@@ -57,10 +71,10 @@ from wallboard.ui.themes import (
     load_themes,
 )
 from wallboard.ui.widgets.agent_grid import AgentGrid
-from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail
+from wallboard.ui.widgets.detail import DetailPane, agent_detail, caller_detail, queue_detail
 from wallboard.ui.widgets.health_line import HealthLine, health_text, source_label
 from wallboard.ui.widgets.queue_panel import QueuePanel
-from wallboard.ui.widgets.totals import TotalsBar
+from wallboard.ui.widgets.totals import MAX_QUEUE_CARDS, QueueLevel, TotalsBar
 
 if TYPE_CHECKING:
     from wallboard.core.alerts import Alert
@@ -102,6 +116,14 @@ class BoardOptions:
     # When the business day starts (the agent detail's timeline of the day): UTC midnight
     # unless the composition root gives the centre's calendar.
     calendar: DayCalendar = field(default_factory=lambda: DayCalendar(UTC))
+    # The centre's own status names and colours (config `[statuses."N"]`).
+    statuses: StatusVocabulary = field(default_factory=StatusVocabulary)
+    # Right-to-left names: "terminal" leaves them to the terminal, "reorder" lays them out.
+    bidi: str = "terminal"
+    # Teams (config `[teams.NAME]`): the grid groups agents by them, `/` filters by them.
+    teams: Teams = field(default_factory=Teams)
+    # Service-level settings per queue (the queue table colours each queue against its target).
+    queue_targets: ThresholdTable = field(default_factory=ThresholdTable)
 
 
 class DayCounter(Protocol):
@@ -165,6 +187,8 @@ class WallboardApp(App[int]):
         Binding("w", "toggle_wall", "Wall"),
         Binding("a", "alerts", "Alerts"),
         Binding("m", "mute", "Mute", show=False),
+        Binding("b", "toggle_bidi", "Bidi", show=False),
+        Binding("g", "toggle_groups", "Teams", show=False),
         Binding("r", "refresh_now", "Refresh", show=False),
         Binding("escape", "close", "Close", show=False),
     ]
@@ -187,7 +211,8 @@ class WallboardApp(App[int]):
         # The day's figures and alerts as the hub sent them (None before any, or without).
         self.day_report: dict[str, Any] | None = None
         # The day's figures as the panels read them (from `recorder` or the hub's report).
-        self.day_figures = DayFigures()
+        self._day_figures = DayFigures()
+        self._day_figures_due = False  # counted since the figures were last made
         self.hub_alerts: tuple[dict[str, Any], ...] = ()
         self.hub: HubState | None = None
         # The fast paths decided on at start-up (ui/_textual_compat: private Textual code,
@@ -196,7 +221,7 @@ class WallboardApp(App[int]):
         self.source = source
         self.clock = clock
         self.options = options or BoardOptions()
-        self.board = Board(self.options.thresholds)
+        self.board = Board(self.options.thresholds, self.options.statuses)
         self.health = Health(
             source=source.name,
             interval_s=self.options.interval_s,
@@ -207,8 +232,14 @@ class WallboardApp(App[int]):
         self.hide_logged_out = False
         self.filter_text = ""
         self.compact = self.options.compact
+        self.bidi_reorder = self.options.bidi == "reorder"
+        self.group_by_team = bool(self.options.teams)
         self.wall = self.options.wall
-        self.detail_for: AgentView | CallerView | None = None
+        self.detail_for: AgentView | CallerView | QueueView | None = None
+        # Callers waiting per queue each minute of the last hour (the queue table's trend),
+        # and each queue's last outcomes (the queue detail's), both bounded.
+        self.waiting_trend = WaitingTrend()
+        self.recent_outcomes = RecentOutcomes()
         self._detail_gone_since: float | None = None
         self.theme_problems: list[str] = []
         self.board_themes: dict[str, BoardTheme] = load_themes(self.theme_problems)
@@ -228,11 +259,15 @@ class WallboardApp(App[int]):
     def compose(self) -> ComposeResult:
         """Totals, then the grid beside the queues and the detail pane, then health and keys."""
         yield TotalsBar(id="totals")
+        # The queue table across the whole width: its columns need the room.
+        yield QueuePanel(id="queues")
         with Horizontal(id="main"):
             yield AgentGrid(id="grid")
-            yield QueuePanel(id="queues")
             yield DetailPane(id="detail")
-        yield Input(placeholder="filter agents: name, representative or SIP id", id="filter")
+        yield Input(
+            placeholder="filter agents: name, representative or SIP id; a team; a queue",
+            id="filter",
+        )
         yield HealthLine(id="health")
         yield Footer()
 
@@ -254,6 +289,7 @@ class WallboardApp(App[int]):
         grid.set_compact(self.compact)
         grid.set_escalation(self.options.escalation)
         self.query_one(QueuePanel).thresholds = self.options.thresholds
+        self._set_bidi(self.options.bidi == "reorder")
         self._set_wall(self.wall)
         grid.focus()
         if self.options.ticks:
@@ -339,7 +375,8 @@ class WallboardApp(App[int]):
         self.query_one(QueuePanel).set_time(shown)
         self.mark_agents(redraw=False)  # drawn by the rearrangement just below
         self._rearrange()
-        self.query_one(QueuePanel).set_queues(self.board.queues)
+        self.waiting_trend.record(self.board.queues, now)
+        self._show_queues()
         self._refresh_detail_target()
         self.redraw_timers()
 
@@ -347,18 +384,100 @@ class WallboardApp(App[int]):
         if self.recorder is None:
             return
         try:
-            self.recorder.record(snapshot)
-            self.day_figures = DayFigures.from_report(self.recorder.report(self.clock.now()))
+            self._remember_outcomes(self.recorder.record(snapshot))
+            self._day_figures_due = True
         except Exception as error:  # counting must never take the live picture down
             self.log.error("the day's counters could not take a snapshot", error=repr(error))
 
+    def _remember_outcomes(self, outcomes: object) -> None:
+        """Keep the poll's callers' outcomes for the queue detail."""
+        if isinstance(outcomes, tuple):
+            self.recent_outcomes.add(o for o in outcomes if isinstance(o, Outcome))
+
+    def _show_queues(self) -> None:
+        """The queue table from the board, today's figures, alerts and the trend."""
+        self.query_one(QueuePanel).set_queues(
+            self.board.queues,
+            day=self.day_figures,
+            alerted=self.alerted_subjects(),
+            targets=self.options.queue_targets,
+            trend=self.waiting_trend,
+            available=self.queue_agents_available(),
+            phone=self.show_phone,
+        )
+
+    def _queue_levels(self) -> tuple[QueueLevel, ...]:
+        """Each queue's service level today against its target (for the wall's big view;
+        only when there are few queues)."""
+        queues = self.board.queues
+        if not self.wall or len(queues) > MAX_QUEUE_CARDS:
+            return ()
+        levels = []
+        for queue in self.query_one(QueuePanel).ordered_queues:
+            row = self.day_figures.queue(queue.queue_id)
+            value = row.get("service_level_pct") if row is not None else None
+            target = self.options.queue_targets.for_queue(queue.queue_id, queue.name)
+            levels.append(
+                QueueLevel(
+                    queue.name,
+                    float(value) if isinstance(value, int | float) else None,
+                    target.service_level_target_pct,
+                )
+            )
+        return tuple(levels)
+
+    def queue_agents_available(self) -> dict[int, int]:
+        """Agents available per queue ID, where teams map agents to queues.
+
+        Empty while no team maps a queue (config `[teams.NAME] queues = [...]`), and the
+        queue table then shows no "Avail" column.
+        """
+        if not self.options.teams:
+            return {}
+        available: dict[int, int] = {}
+        for queue in self.board.queues:
+            staff = self.queue_staff(queue.queue_id, queue.name)
+            if staff is not None:
+                available[queue.queue_id] = staff.available
+        return available
+
     # --- what the panels read besides the board ---------------------------------------------
+    @property
+    def day_figures(self) -> DayFigures:
+        """The day's figures as the panels read them: made from the counted day when first
+        read after a snapshot (a replay catching up counts hundreds of polls between two
+        draws, and the report copies every agent's counters), or the hub's report."""
+        if self._day_figures_due and self.recorder is not None:
+            self._day_figures_due = False
+            try:
+                report = self.recorder.report(self.clock.now())
+            except Exception as error:  # the figures must never take the live picture down
+                self.log.error("the day's figures could not be made", error=repr(error))
+                report = None
+            self._day_figures = DayFigures.from_report(report)
+        return self._day_figures
+
+    @day_figures.setter
+    def day_figures(self, figures: DayFigures) -> None:
+        self._day_figures = figures
+        self._day_figures_due = False
+
     def show_phone(self, phone: str) -> str:
         """A caller's number as this screen may show it (masked per `mask_callers`)."""
         mode = self.options.mask_callers
         if mode == "always" or (mode == "wall" and self.wall):
             return mask_phone(phone)
         return phone
+
+    def show_name(self, name: str) -> str:
+        """A name (agent, queue, caller) as this screen draws it: in visual order when the
+        board lays out right-to-left text (`bidi = "reorder"`, key `b`)."""
+        return reorder_line(name) if self.bidi_reorder else name
+
+    def show_sentence(self, text: str) -> str:
+        """A sentence of the board's own holding names (an alert's), as this screen draws
+        it: a left-to-right line, its right-to-left names laid out when the board does."""
+        return reorder_line(text, sentence=True) if self.bidi_reorder else text
 
     def alerted_subjects(self) -> dict[tuple[str, str], str]:
         """Active alerts by subject: `("queue", "5001")` or `("agent", sip_id)` → the worst
@@ -425,9 +544,21 @@ class WallboardApp(App[int]):
             return
         for alert in alerts[:3]:  # a storm: the first few, the list has the rest
             title = f"wallboard {alert.level.value}"
-            write_to_terminal(
-                self, desktop_sequence(kind, title, alert.text, tmux=self.options.tmux)
-            )
+            text = alert.text_for(self.show_phone)
+            write_to_terminal(self, desktop_sequence(kind, title, text, tmux=self.options.tmux))
+
+    def health_note(self) -> str | None:
+        """Lasting problems beside the feed's own: the day's store, and the source's own
+        (a recording that cannot be written, say)."""
+        notes = (
+            self.recorder.problem if self.recorder is not None else None,
+            getattr(self.source, "problem", None),
+        )
+        return " · ".join(note for note in notes if isinstance(note, str) and note) or None
+
+    def replay_status(self, now: float) -> str | None:
+        """What a replay says first on the health line (`wallboard.ui.replay`); None live."""
+        return None
 
     def alert_summary(self, now: float) -> str | None:
         """What the health line says of alerts: how many, and whether muted."""
@@ -458,18 +589,47 @@ class WallboardApp(App[int]):
         self.redraw_timers()
 
     def _rearrange(self) -> None:
-        agents = arrange(
-            self.board.agents,
+        teams = self.options.teams
+        agents: Iterable[AgentView] = self.board.agents
+        filter_text = self.filter_text
+        # `/` naming a team, or a queue a team answers, shows that team's agents.
+        chosen = teams.chosen_by(filter_text, self.board.queues) if teams else None
+        if chosen is not None:
+            agents, filter_text = teams.members(agents, chosen), ""
+        arranged = arrange(
+            agents,
             sort=self.sort,
             hide_logged_out=self.hide_logged_out,
-            filter_text=self.filter_text,
+            filter_text=filter_text,
         )
-        self.query_one(AgentGrid).set_agents(agents)
-        self._set_grid_title(len(agents))
+        grid = self.query_one(AgentGrid)
+        if teams and self.group_by_team:
+            grid.set_sections(teams.sections(arranged))
+        else:
+            grid.set_agents(arranged)
+        self._set_grid_title(len(arranged))
+
+    def queue_staff(self, queue_id: int, queue_name: str) -> QueueStaff | None:
+        """How many agents of the teams answering a queue are available, busy and away
+        (for the queue table); None when no team maps the queue (config `[teams.NAME]`)."""
+        teams = self.options.teams
+        if not teams:
+            return None
+        return teams.counts_for_queue(queue_id, queue_name, self.board.agents)
+
+    def action_toggle_groups(self) -> None:
+        """Group the agents by team, or not (when teams are configured)."""
+        if not self.options.teams:
+            self.notify("No teams are configured ([teams.NAME] in the config).", timeout=4)
+            return
+        self.group_by_team = not self.group_by_team
+        self._rearrange()
 
     def _set_grid_title(self, shown: int) -> None:
         grid = self.query_one(AgentGrid)
         parts = [f"Agents {shown}/{len(self.board.agents)}", f"sort: {self.sort}"]
+        if self.options.teams and self.group_by_team:
+            parts.append("by team")
         if self.hide_logged_out:
             parts.append("logged-out hidden")
         if self.filter_text:
@@ -572,6 +732,7 @@ class WallboardApp(App[int]):
         shown = self._timer_time(now, advance)
         grid.show_time(shown)
         queues.show_time(shown)
+        queues.set_alerts(self.alerted_subjects())
         totals = self.query_one(TotalsBar)
         level = self.board.wait_level(self.board.totals.oldest_join_utc, shown)
         totals.show(
@@ -579,6 +740,10 @@ class WallboardApp(App[int]):
             shown,
             f"wait-{level.value}",
             self._wait_styles.get(level, Style()),
+            day=self.day_figures.centre if self.day_figures.known else None,
+            target_pct=self.options.queue_targets.default.service_level_target_pct,
+            queue_levels=self._queue_levels(),
+            wait_styles=self._wait_styles,
         )
         # Old data, or an answer too odd to trust (no extensions after many): say why.
         reason = (
@@ -598,8 +763,9 @@ class WallboardApp(App[int]):
                 now,
                 warning,
                 self.options.local_time,
-                note=self.recorder.problem if self.recorder is not None else None,
+                note=self.health_note(),
                 alerts=self.alert_summary(now),
+                replay=self.replay_status(now),
             ),
             failing,
         )
@@ -622,11 +788,34 @@ class WallboardApp(App[int]):
         if board_theme is None:
             return
         styles = board_styles(board_theme, self.current_theme)
+        self._add_status_colours(styles.states)
         self._wait_styles = styles.waits
         self._state_styles = styles.states
         self.query_one(AgentGrid).set_board_styles(styles.states, styles.base)
         self.query_one(AgentGrid).set_alert_styles(styles.waits)
         self.query_one(QueuePanel).set_board_styles(styles.waits, styles.base)
+
+    def _add_status_colours(self, states: dict[str, Style]) -> None:
+        """The centre's own status colours over the theme's (config `[statuses."N"]`); a
+        code the built-in list lacks, without a colour of its own, takes "Other"'s."""
+        vocabulary = self.options.statuses
+        fallback = states.get(CUSTOM_FALLBACK_STYLE)
+        for style in vocabulary.custom_styles:
+            if fallback is not None:
+                states.setdefault(style, fallback)
+        for style, colour in vocabulary.colours.items():
+            try:
+                parsed = Color.parse(colour)
+            except ColorParseError:
+                problem = f"status colour {colour!r} is not one the board knows; theme colour used"
+                if problem not in self.theme_problems:
+                    self.theme_problems.append(problem)
+                continue
+            states[style] = Style(
+                color=parsed.get_contrast_text(1.0).rich_color,
+                bgcolor=parsed.rich_color,
+                bold=True,
+            )
 
     # --- keys -----------------------------------------------------------------------------
     def action_quit_board(self) -> None:
@@ -662,6 +851,8 @@ class WallboardApp(App[int]):
                 lambda: self.alert_summary(self.clock.now()) or "notifications on",
                 self._acknowledge,
                 self.action_mute,
+                show_phone=self.show_phone,
+                bidi=self.show_sentence,
             )
         )
 
@@ -734,6 +925,19 @@ class WallboardApp(App[int]):
         """Wall mode on or off."""
         self._set_wall(not self.wall)
 
+    def action_toggle_bidi(self) -> None:
+        """Right-to-left names: laid out by the board, or left to the terminal."""
+        self._set_bidi(not self.bidi_reorder)
+        where = "laid out by the board" if self.bidi_reorder else "left to the terminal"
+        self.notify(f"Right-to-left names {where}.", title="Bidi", timeout=4)
+
+    def _set_bidi(self, reorder: bool) -> None:
+        self.bidi_reorder = reorder
+        self.query_one(AgentGrid).set_bidi(reorder)
+        queues = self.query_one(QueuePanel)
+        queues.bidi_reorder = reorder
+        queues.redraw_all()
+
     def action_refresh_now(self) -> None:
         """Ask the source for fresh data now (a poller polls; a hub's follower cannot)."""
         refresh = getattr(self.source, "refresh", None)
@@ -752,6 +956,8 @@ class WallboardApp(App[int]):
         grid.wall = wall
         grid.redraw_all()
         queues.redraw_all()
+        if self.board.snapshot is not None:
+            self._show_queues()  # caller numbers are masked on a wall
         self._wall_page = 0
         if not wall:
             grid.show_page(0)
@@ -761,6 +967,12 @@ class WallboardApp(App[int]):
     @on(AgentGrid.AgentChosen)
     def _agent_chosen(self, message: AgentGrid.AgentChosen) -> None:
         self.detail_for = message.agent
+        self._detail_gone_since = None
+        self._open_detail()
+
+    @on(QueuePanel.QueueChosen)
+    def _queue_chosen(self, message: QueuePanel.QueueChosen) -> None:
+        self.detail_for = message.queue
         self._detail_gone_since = None
         self._open_detail()
 
@@ -778,7 +990,7 @@ class WallboardApp(App[int]):
     def _refresh_detail_target(self) -> None:
         """After new data, follow the same agent or caller, or note when it has gone."""
         target = self.detail_for
-        found: AgentView | CallerView | None = None
+        found: AgentView | CallerView | QueueView | None = None
         if isinstance(target, AgentView):
             found = next((a for a in self.board.agents if a.key == target.key), None)
         elif isinstance(target, CallerView):
@@ -786,6 +998,8 @@ class WallboardApp(App[int]):
                 (c for q in self.board.queues for c in q.callers if c.call_id == target.call_id),
                 None,
             )
+        elif isinstance(target, QueueView):
+            found = next((q for q in self.board.queues if q.queue_id == target.queue_id), None)
         if found is not None:
             self.detail_for = found
             self._detail_gone_since = None
@@ -808,11 +1022,40 @@ class WallboardApp(App[int]):
                     counted=self.day_figures.known,
                     timeline=self.timeline.row(target.key),
                     styles=self._state_styles,
+                    show_phone=self.show_phone,
+                    status_name=self.board.statuses.label,
+                    bidi=self.show_name,
                 )
             )
         elif isinstance(target, CallerView):
             pane.set_title("Waiting caller (Esc closes)")
-            pane.show(caller_detail(target, now, self.options.local_time, self._detail_gone_since))
+            pane.show(
+                caller_detail(
+                    target,
+                    now,
+                    self.options.local_time,
+                    self._detail_gone_since,
+                    show_phone=self.show_phone,
+                    bidi=self.show_name,
+                )
+            )
+        elif isinstance(target, QueueView):
+            pane.set_title("Queue detail (Esc closes)")
+            pane.show(
+                queue_detail(
+                    target,
+                    self.day_figures.queue(target.queue_id),
+                    self.options.queue_targets.for_queue(target.queue_id, target.name),
+                    self.recent_outcomes.last(target.queue_id)
+                    if self.recorder is not None
+                    else None,
+                    now,
+                    self.options.local_time,
+                    self._detail_gone_since,
+                    self.show_phone,
+                    bidi=self.show_name,
+                )
+            )
 
     # --- layout and terminal --------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:

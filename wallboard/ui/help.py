@@ -15,10 +15,12 @@ wallboard keys
   Tab              switch between the grid and the queues
   Enter            details of the selected agent's calls, or of a waiting caller
   Escape           close details; clear the filter
-  /                filter agents by name, representative or SIP id (Enter applies)
+  /                filter agents by name, representative or SIP id, a team or a queue
   s                cycle the sort: state, name, time in state
   h                hide or show logged-out agents
   c                compact layout: one line per agent
+  g                group agents by team, or not (teams set in the config)
+  b                right-to-left names: laid out by the board, or by the terminal
   w                wall mode: big totals, pages through agents, no cursor
   a                the alert list: Enter acknowledges the selected alert, m mutes
   m                mute (or unmute) off-screen notifications: bell, desktop, command

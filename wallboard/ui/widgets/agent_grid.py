@@ -23,10 +23,12 @@ from textual.color import Color
 from textual.events import Blur, Click, Focus
 from textual.message import Message
 
+from wallboard.core.bidi import fit_visual, reorder_line
 from wallboard.core.board import AgentView, WaitLevel
 from wallboard.core.day_figures import DayFigures
 from wallboard.core.durations import format_duration
 from wallboard.core.escalation import EscalationRules
+from wallboard.core.teams import Section
 from wallboard.core.text import plain
 from wallboard.ui.widgets.line_view import TEXT_SPAN, LineView, Span, fit, right
 
@@ -79,6 +81,37 @@ def agent_figures(figures: DayFigures | None, username: str) -> tuple[str, str, 
     return count("answered"), count("missed"), duration("talk_s"), duration("aht_s")
 
 
+_BOLD = Style(bold=True)
+SHARED_MARK = "+"  # on the tile of an agent who is in several teams (shown under each)
+_NOBODY: frozenset[str] = frozenset()
+
+
+class _Groups:
+    """Where each line of a grid grouped by team is: a team's heading, or a row of its
+    agents. Made when the sections or the grid's geometry change, not per line."""
+
+    def __init__(self, sections: list[Section], per_row: int, lines_per_row: int) -> None:
+        # Per row: heading text (None for agents), first agent index, agents, shared keys.
+        self.rows: list[tuple[str | None, int, int, frozenset[str]]] = []
+        self.row_line: list[int] = []  # each row's first line
+        self.lines: list[tuple[int, int]] = []  # each line's row, and its part of the row
+        self.agent_row: list[int] = []  # each agent's row (by index in the flat list)
+        start = 0
+        for section in sections:
+            count = len(section.agents)
+            self._add((f" {section.title} · {count}", start, 0, _NOBODY), 1)
+            for offset in range(0, count, per_row):
+                in_row = min(per_row, count - offset)
+                self.agent_row.extend([len(self.rows)] * in_row)
+                self._add((None, start + offset, in_row, section.shared), lines_per_row)
+            start += count
+
+    def _add(self, row: tuple[str | None, int, int, frozenset[str]], lines: int) -> None:
+        self.row_line.append(len(self.lines))
+        self.lines.extend((len(self.rows), part) for part in range(lines))
+        self.rows.append(row)
+
+
 def timer_text(agent: AgentView, now: float) -> str:
     """The agent's timer; `≥` marks a state that began before the board saw it."""
     text = format_duration(now - agent.since_utc)
@@ -126,12 +159,25 @@ class AgentGrid(LineView):
         self._fixed: dict[int, tuple[AgentView, tuple[object, ...], str]] = {}
         self._geometry_key: tuple[object, ...] = ()
         self._geometry = (TILE_WIDTH, 1, 2)
+        # Grouped by team (`set_sections`): the sections, and where their lines are.
+        self._sections: list[Section] | None = None
+        self._groups: _Groups | None = None
+        self._groups_key: tuple[object, ...] = ()
+        # Right-to-left names laid out here for terminals that do not (`bidi = "reorder"`).
+        self.bidi_reorder = False
 
     # --- data in ------------------------------------------------------------------------
-    def set_agents(self, agents: list[AgentView]) -> None:
+    def set_sections(self, sections: list[Section]) -> None:
+        """Show agents grouped by team: a heading per section, then its agents (an agent
+        in several teams is in several sections, marked)."""
+        self.set_agents([agent for section in sections for agent in section.agents], sections)
+
+    def set_agents(self, agents: list[AgentView], sections: list[Section] | None = None) -> None:
         """Show `agents` (already arranged), keeping the same agent selected."""
         chosen = self.selected_agent
         self.agents = agents
+        self._sections = sections
+        self._groups = None  # made again for these sections when first needed
         if len(self._fixed) > 2 * len(agents) + 64:
             self._fixed.clear()  # views of agents gone or changed: bounded by the agents
         if chosen is not None:
@@ -182,6 +228,12 @@ class AgentGrid(LineView):
         self.figures, self.marks, self.callout = figures, marks, callout
         if redraw:
             self.relayout()  # the compact layout's width depends on the figures
+
+    def set_bidi(self, reorder: bool) -> None:
+        """Lay out right-to-left names here (True) or leave them to the terminal."""
+        self.bidi_reorder = reorder
+        self._fixed.clear()
+        self.redraw_all()
 
     def set_compact(self, compact: bool) -> None:
         """Switch between tiles and one line per agent."""
@@ -254,22 +306,48 @@ class AgentGrid(LineView):
         return self.geometry()[2]
 
     def line_count(self) -> int:
-        """Lines needed for every agent."""
+        """Lines needed for every agent (and every team's heading)."""
+        groups = self._grouped()
+        if groups is not None:
+            return len(groups.lines)
         _, per_row, lines_per_row = self.geometry()
         return -(-len(self.agents) // per_row) * lines_per_row
+
+    def _grouped(self) -> _Groups | None:
+        """Where the lines are when grouped by team; None when not grouped."""
+        if self._sections is None:
+            return None
+        key = (self.geometry(), id(self._sections))
+        if self._groups is None or key != self._groups_key:
+            _, per_row, lines_per_row = self.geometry()
+            self._groups = _Groups(self._sections, per_row, lines_per_row)
+            self._groups_key = key
+        return self._groups
+
+    def _line_place(
+        self, index: int
+    ) -> tuple[str | None, int, list[AgentView], int, frozenset[str]]:
+        """What line `index` shows: a heading (its text), or agents from `start`, which
+        part of their row it is, and which of them are shared between teams."""
+        groups = self._grouped()
+        if groups is None:
+            start, agents = self._row_agents(index)
+            return None, start, agents, index % self.lines_per_row, _NOBODY
+        row, part = groups.lines[index]
+        heading, start, count, shared = groups.rows[row]
+        return heading, start, self.agents[start : start + count], part, shared
 
     def _row_agents(self, index: int) -> tuple[int, list[AgentView]]:
         _, per_row, lines_per_row = self.geometry()
         start = (index // lines_per_row) * per_row
         return start, self.agents[start : start + per_row]
 
-    def _part(self, index: int) -> str:
-        """Which line of a row of tiles line `index` is: "top" (name and state), "fill"
-        (a taller tile's middle), "timer", or "gap" (blank between tall rows)."""
+    def _part(self, part: int) -> str:
+        """Which line of a row of tiles line `part` of a row is: "top" (name and state),
+        "fill" (a taller tile's middle), "timer", or "gap" (blank between tall rows)."""
         lines = self.lines_per_row
         if self.compact:
             return "compact"
-        part = index % lines
         if part == 0:
             return "top"
         if lines >= 3 and part == lines - 1:
@@ -291,12 +369,14 @@ class AgentGrid(LineView):
         is, so it draws the same. A timer's key holds its escalation step: the line is
         drawn again only when a step is crossed; each other second only its text changes.
         """
-        cell, _, _ = self.geometry()
-        start, agents = self._row_agents(index)
+        cell = self.cell_width
+        heading, start, agents, row_part, shared = self._line_place(index)
+        if heading is not None:
+            return ((0, self.line_width, ("heading", heading)),)
         inner = cell - 1
         look = self._cursor_look()
         cursor = self.selected - start if look else -1
-        part = self._part(index)
+        part = self._part(row_part)
         spans: list[Span] = []
         if part == "gap":
             return ((0, 0, "gap"),)
@@ -312,6 +392,7 @@ class AgentGrid(LineView):
                     marks.get(agent.username),
                     agent.key in callout,
                     counted,
+                    agent.key in shared,
                 )
                 spans.append((offset * cell, inner, top))
             return tuple(spans)
@@ -328,7 +409,14 @@ class AgentGrid(LineView):
             selected = look if offset == cursor else NO_CURSOR
             counts = agent_figures(figures, agent.username)
             called = agent.key in callout
-            fixed = (agent, selected, counts, marks.get(agent.username), called)
+            fixed = (
+                agent,
+                selected,
+                counts,
+                marks.get(agent.username),
+                called,
+                agent.key in shared,
+            )
             spans.append((x, timer_x, fixed))
             timer = right(timer_text(agent, now), TIMER_WIDTH)
             timer_look = (selected, self._step(agent, now), called)
@@ -338,9 +426,12 @@ class AgentGrid(LineView):
 
     def build_line(self, index: int, width: int) -> list[Segment]:
         """Draw one line of tiles or compact entries."""
-        cell, _, _ = self.geometry()
-        start, agents = self._row_agents(index)
-        part = self._part(index)
+        cell = self.cell_width
+        heading, start, agents, row_part, shared = self._line_place(index)
+        if heading is not None:
+            title = fit_visual(heading, width, fit, self.bidi_reorder)
+            return [Segment(title, self._plain + _BOLD)]
+        part = self._part(row_part)
         inner = cell - 1
         if part == "gap":
             return [Segment(" " * width, self._plain)]
@@ -363,9 +454,13 @@ class AgentGrid(LineView):
             selected = look if offset == cursor else NO_CURSOR
             state_style = self._styles.get(agent.style, self._plain)
             if part == "compact":
-                segments.extend(self._compact_cell(agent, inner, state_style, selected))
+                segments.extend(
+                    self._compact_cell(agent, inner, state_style, selected, agent.key in shared)
+                )
             elif part == "top":
-                segments.extend(self._tile_top(agent, inner, state_style, selected))
+                segments.extend(
+                    self._tile_top(agent, inner, state_style, selected, agent.key in shared)
+                )
             elif part in ("fill", "fill-blank"):
                 text = self._fill_text(agent, inner) if part == "fill" else " " * inner
                 segments.append(Segment(text, self._top_style(agent)))
@@ -388,18 +483,24 @@ class AgentGrid(LineView):
             return style + _REVERSE
         return style
 
-    def _marker(self, agent: AgentView, selected: int) -> str:
+    def _marker(self, agent: AgentView, selected: int, shared: bool = False) -> str:
         if selected == CURSOR_ACTIVE:
             return "▶"
         if selected == CURSOR_RESTING:
             return "▷"
         if agent.username in self.marks:
             return ALERT_MARK
-        return CALLOUT_MARK if agent.key in self.callout else " "
+        if agent.key in self.callout:
+            return CALLOUT_MARK
+        return SHARED_MARK if shared else " "
 
-    def _tile_top(self, agent: AgentView, inner: int, style: Style, selected: int) -> list[Segment]:
-        marker = self._marker(agent, selected)
-        text = f"{marker}{fit_name(agent.name, inner - 8)} {right(agent.word, 5)} "
+    def _tile_top(
+        self, agent: AgentView, inner: int, style: Style, selected: int, shared: bool = False
+    ) -> list[Segment]:
+        marker = self._marker(agent, selected, shared)
+        name = fit_visual(agent.name, inner - 8, fit_name, self.bidi_reorder)
+        word = reorder_line(agent.word) if self.bidi_reorder else agent.word
+        text = f"{marker}{name} {right(word, 5)} "
         style = self._top_style(agent)
         if selected == CURSOR_ACTIVE:
             style = style + Style(bold=True, underline=True)
@@ -433,7 +534,7 @@ class AgentGrid(LineView):
                 left = " idle"  # the timer beside it is the time available
             text = f"{fit(left, inner - 13)} {calls} "
         elif counts is None or inner < COMPACT_FIGURES_MIN:
-            name = fit_name(agent.name, max(4, inner - 31))
+            name = fit_visual(agent.name, max(4, inner - 31), fit_name, self.bidi_reorder)
             text = f" {name} {fit(plain(agent.username, 40), 10)} {calls} "
         else:
             # Word (7 cells), name, calls, today's figures, timer: answered ✓, missed ✗,
@@ -443,7 +544,9 @@ class AgentGrid(LineView):
                 f"{right('✓' + answered, 4)} {right('✗' + missed, 3)} "
                 f"{right('Σ' + talk, 8)} {right('⌀' + aht, 6)}"
             )
-            name = fit_name(agent.name, inner - 7 - TIMER_WIDTH - 6 - len(figures))
+            name = fit_visual(
+                agent.name, inner - 7 - TIMER_WIDTH - 6 - len(figures), fit_name, self.bidi_reorder
+            )
             text = f" {name} {calls} {figures} "
         # Holding the view keeps its id from being reused while the entry exists.
         self._fixed[id(agent)] = (agent, key, text)
@@ -479,10 +582,11 @@ class AgentGrid(LineView):
         return [Segment(fixed, base), Segment(timer, timer_style)]
 
     def _compact_cell(
-        self, agent: AgentView, inner: int, style: Style, selected: int
+        self, agent: AgentView, inner: int, style: Style, selected: int, shared: bool = False
     ) -> list[Segment]:
-        marker = self._marker(agent, selected)
-        word = f"{marker}{fit(agent.word, 5)} "
+        marker = self._marker(agent, selected, shared)
+        shown = reorder_line(agent.word) if self.bidi_reorder else agent.word
+        word = f"{marker}{fit(shown, 5)} "
         fixed = self._fixed_text(agent, "compact", inner)
         timer = right(timer_text(agent, self.now), TIMER_WIDTH)
         base = self._selected_plain if selected == CURSOR_ACTIVE else self._plain
@@ -500,8 +604,23 @@ class AgentGrid(LineView):
         """Move the cursor by tiles across and rows down."""
         if not self.agents:
             return
+        groups = self._grouped()
+        if groups is not None and dy:
+            self.select(self._row_step(groups, dy))
+            return
         target = self.selected + dx + dy * self.per_row
         self.select(max(0, min(len(self.agents) - 1, target)))
+
+    def _row_step(self, groups: _Groups, dy: int) -> int:
+        """The agent `dy` rows of agents away in a grouped grid, in the same column (or
+        the row's last), headings skipped."""
+        row = groups.agent_row[min(self.selected, len(groups.agent_row) - 1)]
+        column = self.selected - groups.rows[row][1]
+        agent_rows = [i for i, r in enumerate(groups.rows) if r[0] is None]
+        place = agent_rows.index(row)
+        target = agent_rows[max(0, min(len(agent_rows) - 1, place + dy))]
+        _, start, count, _ = groups.rows[target]
+        return start + min(column, count - 1)
 
     def action_page(self, direction: int) -> None:
         """Move the cursor a screenful."""
@@ -511,12 +630,21 @@ class AgentGrid(LineView):
     def select(self, index: int) -> None:
         """Put the cursor on agent `index` and bring it into view."""
         self.selected = index
-        row_line = (index // self.per_row) * self.lines_per_row
+        groups = self._grouped()
+        if groups is not None and 0 <= index < len(groups.agent_row):
+            row = groups.agent_row[index]
+            # A section's first row brings its heading into view too.
+            heading_above = row > 0 and groups.rows[row - 1][0] is not None
+            row_line = groups.row_line[row - 1 if heading_above else row]
+            lines = groups.row_line[row] - row_line + self.lines_per_row
+        else:
+            row_line = (index // self.per_row) * self.lines_per_row
+            lines = self.lines_per_row
         top = int(self.scroll_y)
         if row_line < top:
             self.scroll_to(y=row_line, animate=False)
-        elif row_line + self.lines_per_row > top + self.size.height:
-            self.scroll_to(y=row_line + self.lines_per_row - self.size.height, animate=False)
+        elif row_line + lines > top + self.size.height:
+            self.scroll_to(y=row_line + lines - self.size.height, animate=False)
         self.refresh_changed()
 
     def action_choose(self) -> None:
@@ -531,6 +659,18 @@ class AgentGrid(LineView):
         if offset is None:
             return
         line = offset.y + int(self.scroll_y)
+        groups = self._grouped()
+        if groups is not None:
+            if line >= len(groups.lines):
+                return
+            heading, start, count, _ = groups.rows[groups.lines[line][0]]
+            column = offset.x // self.cell_width
+            if heading is not None or column >= count:
+                return
+            self.select(start + column)
+            if event.chain >= 2:
+                self.action_choose()
+            return
         index = (line // self.lines_per_row) * self.per_row + offset.x // self.cell_width
         if offset.x // self.cell_width < self.per_row and 0 <= index < len(self.agents):
             self.select(index)
@@ -540,12 +680,17 @@ class AgentGrid(LineView):
     # --- wall mode ----------------------------------------------------------------------
     def page_count(self) -> int:
         """Screenfuls needed to show every agent (wall mode pages through them)."""
+        if self._sections is not None:
+            return max(1, -(-self.line_count() // max(1, self.size.height)))
         visible_rows = max(1, self.size.height // self.lines_per_row)
         rows = -(-len(self.agents) // self.per_row)
         return max(1, -(-rows // visible_rows))
 
     def show_page(self, page: int) -> None:
         """Scroll to page `page` of the grid (wall mode)."""
+        if self._sections is not None:
+            self.scroll_to(y=page * max(1, self.size.height), animate=False)
+            return
         visible_rows = max(1, self.size.height // self.lines_per_row)
         self.scroll_to(y=page * visible_rows * self.lines_per_row, animate=False)
 

@@ -9,7 +9,7 @@ cells of the rows that tick ("In state for", talk time, wait) go to the terminal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,9 +17,11 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from wallboard.core.board import AgentView, CallerView
+from wallboard.core.board import AgentView, CallerView, QueueView
+from wallboard.core.day_metrics import ANSWERED, Outcome, QueueThresholds
 from wallboard.core.durations import format_duration
 from wallboard.core.export import call_duration_s
+from wallboard.core.phone import mask_numbers
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.status_timeline import TimelineRow
 from wallboard.core.text import plain
@@ -98,7 +100,7 @@ def _today_rows(sheet: _Sheet, today: Mapping[str, Any] | None, counted: bool) -
     sheet.row("AHT", duration("aht_s"))
 
 
-def _clock(utc: float, local_tz: bool) -> str:
+def _hour_minute(utc: float, local_tz: bool) -> str:
     stamp = datetime.fromtimestamp(utc, UTC)
     return (stamp.astimezone() if local_tz else stamp).strftime("%H:%M")
 
@@ -122,14 +124,16 @@ def _timeline_rows(
     if timeline.started_utc >= start + timeline.slot_s:
         # The board saw nothing before it started (a follower board too: it draws from
         # the snapshots it received).
-        started = _clock(timeline.started_utc, local_tz)
+        started = _hour_minute(timeline.started_utc, local_tz)
         caption += f"\nfrom {started}, when this board started"
     sheet.heading("Timeline")
     sheet.text.append(caption + "\n", style="dim")
     slots = timeline.slots
     seen: list[str] = []
     for first in range(0, len(slots), TIMELINE_CELLS_PER_ROW):
-        sheet.text.append(_clock(start + first * timeline.slot_s, local_tz) + " ", style="dim")
+        sheet.text.append(
+            _hour_minute(start + first * timeline.slot_s, local_tz) + " ", style="dim"
+        )
         for index in range(first, min(len(slots), first + TIMELINE_CELLS_PER_ROW)):
             style = slots[index]
             if style is None:
@@ -154,7 +158,9 @@ def agent_detail(
     now: float,
     local_tz: bool,
     gone_since: float | None = None,
-    *,
+    show_phone: Callable[[str], str] = str,
+    status_name: Callable[[int | None], str] | None = None,
+    bidi: Callable[[str], str] = str,
     today: Mapping[str, Any] | None = None,
     counted: bool = False,
     timeline: TimelineRow | None = None,
@@ -162,18 +168,22 @@ def agent_detail(
 ) -> Text:
     """Every field of an agent and of each of its calls, today's counters (`today`, the
     agent's row of the day's figures; `counted` False: the board does not count the day)
-    and the timeline of the day's states; says so if the agent has gone."""
+    and the timeline of the day's states; says so if the agent has gone.
+    Caller numbers (and numbers in the fields that may carry one) go through `show_phone`;
+    `status_name` names the status code (the centre's own names; default Voicenter's);
+    names go through `bidi` (`core.bidi.reorder_line` when the board lays them out)."""
     ext = agent.extension
     sheet = _Sheet()
     _gone_notice(sheet, "agent", gone_since, local_tz)
-    sheet.heading(f"Agent {agent.name}")
+    sheet.heading(f"Agent {bidi(agent.name)}")
     sheet.row("State", f"{agent.label} ({agent.word})")
     since = format_duration(now - agent.since_utc)
     sheet.row("In state for", since if agent.since_exact else f"≥ {since} (since board saw it)")
-    sheet.row("Name", _value(ext.name))
-    sheet.row("Representative", _value(ext.representative))
+    sheet.row("Name", bidi(_value(ext.name)))
+    sheet.row("Representative", bidi(_value(ext.representative)))
     sheet.row("SIP username", _value(ext.username))
-    sheet.row("Status", f"{ext.status_label} ({ext.status})")
+    label = status_name(ext.status) if status_name is not None else ext.status_label
+    sheet.row("Status", f"{label} ({ext.status})")
     sheet.row("userID", _value(ext.user_id))
     sheet.row("onlineUserID", _value(ext.online_user_id))
     sheet.row("extensionID", _value(ext.extension_id))
@@ -187,8 +197,8 @@ def agent_detail(
         state = call.state.value if hasattr(call.state, "value") else call.state  # type: ignore[union-attr]
         sheet.row("State", _value(state or "unknown"))
         sheet.row("Direction", _value(call.direction))
-        sheet.row("Caller name", _value(call.caller_name))
-        sheet.row("Caller number", _value(call.caller_phone))
+        sheet.row("Caller name", bidi(mask_numbers(_value(call.caller_name), show_phone)))
+        sheet.row("Caller number", show_phone(_value(call.caller_phone)))
         sheet.row("DID", _value(call.did or "—"))
         started = call.call_started - offset if call.call_started else None
         answered = call.call_answered - offset if call.call_answered else None
@@ -206,14 +216,16 @@ def agent_detail(
             "Recorded",
             "unknown" if recorded is None else ("yes" if recorded else "no (muted)"),
         )
-        sheet.row("Recording file", _value(call.recording.filename or "—"))
+        sheet.row(
+            "Recording file", mask_numbers(_value(call.recording.filename or "—"), show_phone)
+        )
         if call.transferred_from:
             sheet.row("Transferred from", _value(call.transferred_from))
         custom = sorted(call.custom_data.items())
         if custom:
             sheet.row("Custom data", f"{len(custom)} key(s)")
             for key, value in custom[:MAX_CUSTOM_KEYS]:
-                sheet.row("  " + plain(key, 16), _value(value))
+                sheet.row("  " + plain(key, 16), mask_numbers(_value(value), show_phone))
             if len(custom) > MAX_CUSTOM_KEYS:
                 sheet.row("  …", f"{len(custom) - MAX_CUSTOM_KEYS} more")
     _today_rows(sheet, today, counted)
@@ -223,14 +235,21 @@ def agent_detail(
 
 
 def caller_detail(
-    caller: CallerView, now: float, local_tz: bool, gone_since: float | None = None
+    caller: CallerView,
+    now: float,
+    local_tz: bool,
+    gone_since: float | None = None,
+    show_phone: Callable[[str], str] = str,
+    bidi: Callable[[str], str] = str,
 ) -> Text:
-    """Every field of a waiting caller; says so if the caller has left the queue."""
+    """Every field of a waiting caller (its number drawn by `show_phone`, its queue's name
+    by `bidi`); says so if the caller has left the queue."""
     sheet = _Sheet()
     _gone_notice(sheet, "caller", gone_since, local_tz)
-    sheet.heading(f"Waiting caller {caller.phone}")
-    sheet.row("Queue", f"{caller.queue_name} ({caller.queue_id})")
-    sheet.row("Number", caller.phone)
+    phone = show_phone(caller.phone)
+    sheet.heading(f"Waiting caller {phone}")
+    sheet.row("Queue", f"{bidi(caller.queue_name)} ({caller.queue_id})")
+    sheet.row("Number", phone)
     sheet.row("CallID", caller.call_id)
     sheet.row("Joined", _when(caller.joined_utc, local_tz))
     sheet.row("Waiting", format_duration(now - caller.joined_utc))
@@ -300,3 +319,89 @@ class DetailPane(LineView):
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return segments
+
+
+# --- the queue detail (queue table: Enter on a queue's heading) ----------------------------
+RECENT_SHOWN = 15
+WAITING_SHOWN = 30
+
+
+def _clock(utc: float, local_tz: bool) -> str:
+    stamp = datetime.fromtimestamp(utc, UTC)
+    return (stamp.astimezone() if local_tz else stamp).strftime("%H:%M:%S")
+
+
+def _figure(row: Any, name: str, seconds: bool = False, pct: bool = False) -> str:
+    value = row.get(name) if row is not None else None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "—"
+    if seconds:
+        return format_duration(value)
+    return f"{value:.0f} %" if pct else str(value)
+
+
+def queue_detail(
+    queue: QueueView,
+    row: Mapping[str, Any] | None,
+    limits: QueueThresholds,
+    outcomes: tuple[Outcome, ...] | None,
+    now: float,
+    local_tz: bool,
+    gone_since: float | None = None,
+    phone: Callable[[str], str] = str,
+    bidi: Callable[[str], str] = str,
+) -> Text:
+    """A queue now and today: its counters and its last outcomes (who waited how long,
+    answered by whom, or abandoned). `row` is the queue's row of today's figures (None:
+    none, "—"); `outcomes` newest first, None where they are not kept (a follower board).
+    Names go through `bidi` (`core.bidi.reorder_line` when the board lays them out)."""
+    sheet = _Sheet()
+    _gone_notice(sheet, "queue", gone_since, local_tz)
+    sheet.heading(f"Queue {bidi(queue.name)} ({queue.queue_id})")
+    count = len(queue.callers)
+    sheet.row("Waiting now", f"{count} caller{'s' if count != 1 else ''} waiting")
+    oldest = queue.oldest_join_utc
+    sheet.row("Longest now", format_duration(now - oldest) if oldest is not None else "—")
+    for caller in queue.callers[:WAITING_SHOWN]:
+        sheet.row("  " + phone(caller.phone), format_duration(now - caller.joined_utc))
+    if count > WAITING_SHOWN:
+        sheet.row("  …", f"{count - WAITING_SHOWN} more")
+    sheet.heading("Today")
+    sheet.row("Answered", _figure(row, "answered"))
+    abandoned = _figure(row, "abandoned")
+    abandon_pct = _figure(row, "abandon_pct", pct=True)
+    sheet.row("Abandoned", abandoned if abandon_pct == "—" else f"{abandoned} ({abandon_pct})")
+    sheet.row(
+        "Short abandons",
+        f"{_figure(row, 'short_abandoned')} (under {format_duration(limits.short_abandon_s)})",
+    )
+    target = f"{limits.service_level_target_pct:.0f} %"
+    within = format_duration(limits.service_level_s)
+    sheet.row(
+        "Service level",
+        f"{_figure(row, 'service_level_pct', pct=True)} (target {target} within {within})",
+    )
+    sheet.row("ASA", _figure(row, "asa_s", seconds=True))
+    sheet.row("Avg abandon wait", _figure(row, "avg_abandon_wait_s", seconds=True))
+    sheet.row("Longest wait", _figure(row, "longest_wait_s", seconds=True))
+    sheet.row("Estimated wait", _figure(row, "ewt_s", seconds=True))
+    sheet.heading("Last outcomes")
+    if outcomes is None:
+        sheet.text.append(
+            "Not available on a follower board: the hub counts the day, and sends only its "
+            "figures.\n",
+            style="dim",
+        )
+    elif not outcomes:
+        sheet.text.append("None yet today.\n", style="dim")
+    for outcome in outcomes[:RECENT_SHOWN] if outcomes else ():
+        waited = format_duration(outcome.seconds) if outcome.seconds is not None else "?"
+        who = phone(plain(outcome.phone, 40)) or "unknown number"
+        if outcome.kind == ANSWERED:
+            by = bidi(plain(outcome.agent_name or outcome.agent, 60)) or "an agent"
+            what = f"{who} waited {waited}, answered by {by}"
+        else:
+            short = outcome.seconds is not None and outcome.seconds < limits.short_abandon_s
+            what = f"{who} abandoned after {waited}{' (short)' if short else ''}"
+        sheet.row(_clock(outcome.at_utc, local_tz), what)
+    return sheet.text

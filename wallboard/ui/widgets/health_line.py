@@ -25,15 +25,17 @@ def health_text(
     local_tz: bool,
     note: str | None = None,
     alerts: str | None = None,
+    replay: str | None = None,
 ) -> str:
     """What the health line says at `now`; `note` is a lasting problem beside the feed's own
-    (the store of the day's counters, for one), `alerts` how many alerts are active.
+    (the store of the day's counters, for one), `alerts` how many alerts are active,
+    `replay` what a replay says of itself (first of all: nobody may take it for live).
 
     Most urgent first, so that a narrow screen still shows it: the error and when the next
     try comes, then how old the data is, then the rest.
     """
     stamp = datetime.fromtimestamp(now, UTC)
-    parts: list[str] = []
+    parts: list[str] = [plain(replay, 200)] if replay else []
     if health.error:
         retry = ""
         if health.next_retry_utc is not None:
