@@ -42,6 +42,12 @@ from wallboard.core.agent_state import StatusName, StatusVocabulary, status_look
 from wallboard.core.alerts import AlertRules, QueueAlertRules
 from wallboard.core.calendar import DayCalendar, parse_day_start
 from wallboard.core.day_metrics import QueueThresholds, ThresholdTable
+from wallboard.core.escalation import (
+    DEFAULT_BY_STATUS,
+    DEFAULT_BY_STYLE,
+    EscalationRules,
+    steps_of,
+)
 from wallboard.core.phone import mask_phone
 from wallboard.core.teams import Team, Teams
 from wallboard.core.text import plain
@@ -85,6 +91,15 @@ class StatusSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     alert_after_s: float | None = Field(default=None, gt=0)
+    # The tile's timer changes colour at these seconds in this status (up to three, rising);
+    # left out: the built-in steps for lunch and short breaks, none for other codes.
+    escalate_s: list[float] | None = None
+
+    @field_validator("escalate_s")
+    @classmethod
+    def _rising_steps(cls, value: list[float] | None) -> list[float] | None:
+        return None if value is None else list(steps_of(value))
+
     # The centre's own vocabulary (README, "Status names"): a name for the code (renaming
     # a built-in one or naming a code the built-in list lacks), the tile's short word
     # (default: the name's first word) and a colour ("#rrggbb" or a colour name).
@@ -102,6 +117,23 @@ class StatusSettings(BaseModel):
                 f'{_printable(value)!r} is not a colour (use "#rrggbb" or a name such as "orange")'
             )
         return value.strip() if value is not None else None
+
+
+class EscalationSettings(BaseModel):
+    """When a long call, hold, ring or dial changes colour (`[escalation]`): up to three
+    rising thresholds in seconds per state; [] never escalates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    talking_s: list[float] = Field(default_factory=lambda: list(DEFAULT_BY_STYLE["call-talking"]))
+    hold_s: list[float] = Field(default_factory=lambda: list(DEFAULT_BY_STYLE["call-hold"]))
+    ringing_s: list[float] = Field(default_factory=lambda: list(DEFAULT_BY_STYLE["call-ringing"]))
+    dialing_s: list[float] = Field(default_factory=lambda: list(DEFAULT_BY_STYLE["call-dialing"]))
+
+    @field_validator("*")
+    @classmethod
+    def _rising_steps(cls, value: list[float]) -> list[float]:
+        return list(steps_of(value))
 
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[a-zA-Z][a-zA-Z_ ]{0,29}")
@@ -195,6 +227,7 @@ class Settings(BaseSettings):
     nobody_available_alert: bool = True
     stale_alert_s: float | None = Field(default=60.0, gt=0)
     statuses: dict[str, StatusSettings] = Field(default_factory=dict)
+    escalation: EscalationSettings = Field(default_factory=EscalationSettings)
     # Teams (README, "Teams"), in the order their headings show on the grid.
     teams: dict[str, TeamSettings] = Field(default_factory=dict, max_length=200)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
@@ -292,6 +325,23 @@ class Settings(BaseSettings):
             recording_required=self.recording_required,
             nobody_available=self.nobody_available_alert,
             stale_alert_s=self.stale_alert_s,
+        )
+
+    def escalation_rules(self) -> EscalationRules:
+        """When agents' timers change colour, per state and per status code."""
+        steps = self.escalation
+        by_status = dict(DEFAULT_BY_STATUS)
+        for code, status in self.statuses.items():
+            if status.escalate_s is not None:
+                by_status[int(code)] = tuple(status.escalate_s)
+        return EscalationRules(
+            by_style={
+                "call-talking": tuple(steps.talking_s),
+                "call-hold": tuple(steps.hold_s),
+                "call-ringing": tuple(steps.ringing_s),
+                "call-dialing": tuple(steps.dialing_s),
+            },
+            by_status=by_status,
         )
 
     def phone_off_screen(self) -> Callable[[str], str]:

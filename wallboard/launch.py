@@ -63,6 +63,8 @@ def board_options(settings: Settings) -> BoardOptions:
         desktop=choose_desktop(settings.alerts.desktop, os.environ),
         tmux=bool(os.environ.get("TMUX")),
         mute_s=settings.alerts.mute_s,
+        escalation=settings.escalation_rules(),
+        calendar=settings.calendar(),
         statuses=settings.status_vocabulary(),
         mask_callers=settings.mask_callers,
         bidi=settings.bidi,

@@ -331,15 +331,24 @@ def _forbidden_on(strips: list[Any]) -> list[str]:
     return [repr(s.text) for s in strips if not _clean(s.text)]
 
 
+HOSTILE_PLACE = 1  # by time in state: only the talking agent has been in state longer
+
+
 async def _show(app: WallboardApp, pilot: Any, payloads: Any) -> None:
     app.show_snapshot(snapshot_of(payloads))
     await pilot.pause()
 
 
+def _hostile_place(app: WallboardApp) -> int:
+    """The hostile agent's place on the grid. The board is sorted by time in state here:
+    sorted by state, agents on a call are in name order, and the hostile name moves it."""
+    return next(i for i, a in enumerate(app.query_one(AgentGrid).agents) if a.username == "SIP1004")
+
+
 async def _open_agent(app: WallboardApp, pilot: Any) -> None:
     grid = app.query_one(AgentGrid)
     grid.focus()
-    grid.select(HOSTILE_INDEX)
+    grid.select(HOSTILE_PLACE)
     await pilot.press("enter")
     await pilot.pause()
 
@@ -370,12 +379,14 @@ async def test_hostile_text_is_drawn_literally_and_stays_in_its_cell() -> None:
     """Every corpus string in every field: grid, queues, agent and caller detail."""
     plain_payloads = centre_payloads(None)
     app = WallboardApp(_NoSource(), FakeClock(T0), BoardOptions(poll=False))
+    app.sort = SortOrder.TIME  # the hostile agent's place does not depend on its name
     problems: list[str] = []
     async with run_board(app, SIZE) as pilot:
         # The grid and the queues.
         await _show(app, pilot, plain_payloads)
+        assert _hostile_place(app) == HOSTILE_PLACE
         baseline = _rows(app)
-        holes = _merge(_tile_holes(app, HOSTILE_INDEX), _queue_holes(app))
+        holes = _merge(_tile_holes(app, HOSTILE_PLACE), _queue_holes(app))
         for label, text in CORPUS.items():
             await _show(app, pilot, centre_payloads(text))
             hostile = _rows(app)

@@ -207,7 +207,7 @@ async def test_deep_custom_data_shows_in_the_detail_pane() -> None:
         app.show_snapshot(snapshot_of((extensions, queues)))
         await pilot.pause()
         grid = app.query_one(AgentGrid)
-        grid.select(HOSTILE_INDEX)
+        grid.select(next(i for i, a in enumerate(grid.agents) if a.username == "SIP1004"))
         await pilot.press("enter")
         await pilot.pause()
         pane = "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wallboard.api.models import Extension, Queue
-from wallboard.core.agent_order import SortOrder, arrange
+from wallboard.core.agent_order import SortOrder, arrange, category_of
 from wallboard.core.agent_state import STYLE_KEYS
 from wallboard.core.backoff import AUTH_MAX_BACKOFF_S, MAX_BACKOFF_S, retry_delay
 from wallboard.core.board import Board, WaitLevel, WaitThresholds
@@ -218,11 +218,27 @@ def test_talk_time_counts_from_the_answer_and_ring_time_from_the_start():
         ext("TALK_NO_ANSWER_TIME", 1, [call("Talking", started=T0 - 33)]),
     )
     assert agent(board, "TALK").since_utc == T0 - 80
-    assert agent(board, "HOLD").since_utc == T0 - 390
     assert agent(board, "RING").since_utc == T0 - 12
     assert agent(board, "DIAL").since_utc == T0 - 7
     assert agent(board, "TALK_NO_ANSWER_TIME").since_utc == T0 - 33
-    assert all(view.since_exact for view in board.agents)
+    assert all(view.since_exact for view in board.agents if view.username != "HOLD")
+    # The API dates no hold: first seen on hold, it counts from then, as a lower bound.
+    assert (agent(board, "HOLD").since_utc, agent(board, "HOLD").since_exact) == (T0, False)
+
+
+def test_the_hold_timer_counts_from_the_poll_that_first_showed_the_hold():
+    board = Board()
+    talking = [call("Talking", started=T0 - 400, answered=T0 - 390)]
+    board.apply(snapshot([ext("A", 1, talking)]), T0)
+    assert agent(board, "A").since_utc == T0 - 390
+    held = [call("Hold", started=T0 - 400, answered=T0 - 390)]
+    board.apply(snapshot([ext("A", 1, held)], at=T0 + 5), T0 + 5)
+    view = agent(board, "A")
+    assert (view.since_utc, view.since_exact) == (T0 + 5, True)  # not the answer's T0 - 390
+    board.apply(snapshot([ext("A", 1, held)], at=T0 + 10), T0 + 10)
+    assert agent(board, "A").since_utc == T0 + 5  # still on the same hold
+    board.apply(snapshot([ext("A", 1, talking)], at=T0 + 15), T0 + 15)
+    assert agent(board, "A").since_utc == T0 - 390  # back to talking: the talk time again
 
 
 def test_call_timers_are_corrected_by_the_server_clock_offset():
@@ -496,9 +512,10 @@ def names(agents) -> list[str]:
 
 
 def test_sort_by_state_puts_calls_first_and_logged_out_last():
+    # Calls (ringing or talking alike) by name, then available, away, logged out.
     assert names(arrange(_grid_board().agents, sort=SortOrder.STATE)) == [
-        "dan",
         "Bob",
+        "dan",
         "zoe",
         "Gil",
         "Anna",
@@ -522,7 +539,7 @@ NO_NUL = st.characters(blacklist_characters="\x00")
         max_size=30,
     )
 )
-def test_the_state_sort_key_orders_as_rank_style_name_then_sip_id(rows):
+def test_the_state_sort_key_orders_as_category_name_then_sip_id(rows):
     """The one-string sort key is only a faster spelling of the tuple order."""
     template = _grid_board().agents[0]
     views = [
@@ -530,8 +547,8 @@ def test_the_state_sort_key_orders_as_rank_style_name_then_sip_id(rows):
         for style, rank, name, sip in rows
     ]
     ordered = arrange(views, sort=SortOrder.STATE)
-    assert [(v.rank, v.style, v.sort_name, v.username) for v in ordered] == sorted(
-        (v.rank, v.style, v.sort_name, v.username) for v in views
+    assert [(category_of(v.style), v.sort_name, v.username) for v in ordered] == sorted(
+        (category_of(v.style), v.sort_name, v.username) for v in views
     )
 
 
@@ -564,7 +581,7 @@ def test_logged_out_agents_can_be_hidden():
         ("gamma", ["Gil"]),  # extension name
         ("500", ["dan"]),  # SIP username
         ("  bo ", ["Bob"]),
-        ("", ["dan", "Bob", "zoe", "Gil", "Anna"]),
+        ("", ["Bob", "dan", "zoe", "Gil", "Anna"]),
         ("nobody", []),
     ],
 )

@@ -1,4 +1,9 @@
-"""Which agents the grid shows, and in what order: sort, filter, hide logged-out."""
+"""Which agents the grid shows, and in what order: sort, filter, hide logged-out.
+
+The sort by state groups agents by category (on a call, available, away, logged out) and
+keeps name order inside a group: a tile moves only when its agent's category changes,
+never on Talking ↔ Hold or Lunch ↔ Break (`wallboard.core.board.category_of`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ from collections.abc import Iterable
 from enum import StrEnum
 from operator import attrgetter
 
-from wallboard.core.board import AgentView
+from wallboard.core.board import AgentCategory, AgentView, category_of
+
+__all__ = ["AgentCategory", "SortOrder", "arrange", "category_of"]
 
 
 class SortOrder(StrEnum):
@@ -42,5 +49,5 @@ def arrange(
     elif sort is SortOrder.TIME:
         chosen.sort(key=lambda a: (a.since_utc, a.sort_name, a.username))
     else:
-        chosen.sort(key=attrgetter("state_key"))  # (rank, style, sort_name, username)
+        chosen.sort(key=attrgetter("state_key"))  # (category, sort_name, username)
     return chosen

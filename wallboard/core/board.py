@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from itertools import compress, count
 from operator import attrgetter, is_not
 
@@ -53,6 +53,27 @@ class WaitThresholds:
         return WaitLevel.OK
 
 
+class AgentCategory(IntEnum):
+    """What the sort by state groups by: the states a supervisor reads as one."""
+
+    ON_A_CALL = 0
+    AVAILABLE = 1
+    AWAY = 2
+    LOGGED_OUT = 3
+
+
+def category_of(style: str) -> AgentCategory:
+    """The category of a state, by its style key (any call state is on a call; any status
+    but available and logged out, unknown ones too, is away)."""
+    if style.startswith("call-"):
+        return AgentCategory.ON_A_CALL
+    if style == "status-available":
+        return AgentCategory.AVAILABLE
+    if style == "status-logged-out":
+        return AgentCategory.LOGGED_OUT
+    return AgentCategory.AWAY
+
+
 @dataclass(frozen=True, slots=True)
 class AgentView:
     """One agent's tile: who, what state, and since when (UTC) the timer counts.
@@ -76,14 +97,15 @@ class AgentView:
     # Unique within one answer: the SIP id, with "#2", "#3"... for its later repeats (two
     # extensions may share a username: each keeps its own time in state and details).
     key: str = ""
-    # The sort-by-state key as one string (rank, style, name, SIP id, in that order), made
+    # The sort-by-state key as one string (category, name, SIP id, in that order), made
     # once per view: thousands of string comparisons are 3-4x faster than of tuples. NUL
     # separates the parts: names are cleaned of it, and in a SIP id it could at worst swap
-    # two agents of the same name.
+    # two agents of the same name. By category, not by state: a tile moves only when its
+    # agent's category changes (Talking ↔ Hold keeps it in place).
     state_key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        key = f"{max(0, self.rank):05d}\x00{self.style}\x00{self.sort_name}\x00{self.username}"
+        key = f"{int(category_of(self.style))}\x00{self.sort_name}\x00{self.username}"
         object.__setattr__(self, "state_key", key)
 
     @property
@@ -294,10 +316,13 @@ class Board:
             since, exact = now, before is not None
         entry_since, entry_exact = since, exact
         call = primary_call(ext)
-        if call is not None:
+        # The API dates a call's start and answer, not a hold: a hold counts from the poll
+        # where the board first saw it (up to one poll late; docs/METRICS.md), the tracked
+        # time above. Talking counts from the answer, ringing and dialling from the start.
+        if call is not None and call.state is not CallState.HOLD:
             epoch = (
                 call.call_answered
-                if call.state in (CallState.TALKING, CallState.HOLD) and call.call_answered
+                if call.state is CallState.TALKING and call.call_answered
                 else call.call_started
             )
             if epoch:

@@ -14,6 +14,7 @@ import math
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -26,6 +27,7 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Input
 
+from wallboard.core.agent_callout import called_out, queues_with_waiting
 from wallboard.core.agent_order import SortOrder, arrange
 from wallboard.core.agent_state import CUSTOM_FALLBACK_STYLE, StatusVocabulary
 from wallboard.core.alerts import AlertBook, AlertChanges
@@ -38,10 +40,12 @@ from wallboard.core.board import (
     WaitLevel,
     WaitThresholds,
 )
+from wallboard.core.calendar import DayCalendar
 from wallboard.core.clock import Clock
 from wallboard.core.day_figures import DayFigures
 from wallboard.core.day_metrics import Outcome, ThresholdTable
 from wallboard.core.durations import format_duration
+from wallboard.core.escalation import EscalationRules
 from wallboard.core.events import (
     OUTCOME_KINDS,
     Event,
@@ -57,6 +61,7 @@ from wallboard.core.phone import mask_phone
 from wallboard.core.queue_trend import WaitingTrend
 from wallboard.core.recent_outcomes import RecentOutcomes
 from wallboard.core.snapshot import Snapshot
+from wallboard.core.status_timeline import StatusTimeline
 from wallboard.core.teams import QueueStaff, Teams
 from wallboard.core.text import plain
 from wallboard.core.wall_rotation import DEFAULT_ROTATE_S, WALL_VIEWS, WallRotation
@@ -126,6 +131,11 @@ class BoardOptions:
     mute_s: float = 900.0  # how long `m` mutes off-screen notifications
     # Caller numbers: "wall" masks them in wall mode, "always" everywhere, "never" nowhere.
     mask_callers: str = "wall"
+    # When agents' timers change colour (per state and status code; config `[escalation]`).
+    escalation: EscalationRules = field(default_factory=EscalationRules)
+    # When the business day starts (the agent detail's timeline of the day): UTC midnight
+    # unless the composition root gives the centre's calendar.
+    calendar: DayCalendar = field(default_factory=lambda: DayCalendar(UTC))
     # The centre's own status names and colours (config `[statuses."N"]`).
     statuses: StatusVocabulary = field(default_factory=StatusVocabulary)
     # Right-to-left names: "terminal" leaves them to the terminal, "reorder" lays them out.
@@ -266,6 +276,7 @@ class WallboardApp(App[int]):
         self._drawn_early: float | None = None  # a tick's time that new data drew early
         self._wall_page = 0
         self._wait_styles: dict[WaitLevel, Style] = {}
+        self._state_styles: dict[str, Style] = {}
         self.metrics = FrameMetrics()
         # The ticker: today's events, newest first (core/events.py); paused while its full
         # list is open. Following a hub, its outcomes are taken once each (`_hub_events`).
@@ -278,6 +289,8 @@ class WallboardApp(App[int]):
         self.wall_rotation = WallRotation(
             clock.monotonic(), self.options.wall_rotate_s, self.options.wall_view
         )
+        # Each agent's day, slot by slot, from the snapshots this board saw (agent detail).
+        self.timeline = StatusTimeline(self.options.calendar)
 
     # --- building the screen -------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -313,6 +326,7 @@ class WallboardApp(App[int]):
             self.notify(problem, title="Theme", severity="warning", timeout=10)
         grid = self.query_one(AgentGrid)
         grid.set_compact(self.compact)
+        grid.set_escalation(self.options.escalation)
         self.query_one(QueuePanel).thresholds = self.options.thresholds
         self._set_bidi(self.options.bidi == "reorder")
         self._set_wall(self.wall)
@@ -389,6 +403,7 @@ class WallboardApp(App[int]):
             )
             return
         outcomes = self._count_day(snapshot)
+        self._follow_timeline(now)
         # A hub's snapshot is as old as the hub's poll, not as old as its arrival here.
         dated = min(now, snapshot.fetched_at) if self._relayed() else now
         self._take_events(before, outcomes, dated)
@@ -400,6 +415,7 @@ class WallboardApp(App[int]):
         shown = self._timer_time(now, advance=False)
         self.query_one(AgentGrid).set_time(shown)
         self.query_one(QueuePanel).set_time(shown)
+        self.mark_agents(redraw=False)  # drawn by the rearrangement just below
         self._rearrange()
         self.waiting_trend.record(self.board.queues, now)
         self._show_queues()
@@ -522,6 +538,29 @@ class WallboardApp(App[int]):
                 marked[subject] = str(alert.level.value)
         return marked
 
+    def agents_to_call_out(self, waiting_queues: frozenset[int]) -> frozenset[str]:
+        """The keys of the agents available while callers wait in `waiting_queues` (every
+        agent answers every queue; teams mapping agents to queues may narrow it here)."""
+        return called_out(self.board.agents, waiting_queues)
+
+    def mark_agents(self, redraw: bool = True) -> None:
+        """Hand the grid today's figures, the agents with an active alert, and the agents
+        to call out (after new data, or when alerts are raised or cleared)."""
+        marks = {
+            subject: level
+            for (kind, subject), level in self.alerted_subjects().items()
+            if kind == "agent"
+        }
+        callout = self.agents_to_call_out(queues_with_waiting(self.board.queues))
+        self.query_one(AgentGrid).set_day(self.day_figures, marks, callout, redraw=redraw)
+
+    def _follow_timeline(self, now: float) -> None:
+        """Add the snapshot's agents to their timelines of the day."""
+        try:
+            self.timeline.record(((a.key, a.style) for a in self.board.agents), now)
+        except Exception as error:  # a timeline must never take the live picture down
+            self.log.error("the timeline could not take a snapshot", error=repr(error))
+
     def check_alerts(self, now: float) -> None:
         """Raise and clear alerts for `now`; notify off screen what is due."""
         watch = self.alerts
@@ -537,6 +576,7 @@ class WallboardApp(App[int]):
         if changes.notify:
             self._notify_terminal(changes.notify)
         if changes.raised or changes.cleared:
+            self.mark_agents()
             for screen in self.screen_stack:
                 if isinstance(screen, AlertList):
                     screen.refresh_alerts()
@@ -800,7 +840,9 @@ class WallboardApp(App[int]):
         styles = board_styles(board_theme, self.current_theme)
         self._add_status_colours(styles.states)
         self._wait_styles = styles.waits
+        self._state_styles = styles.states
         self.query_one(AgentGrid).set_board_styles(styles.states, styles.base)
+        self.query_one(AgentGrid).set_alert_styles(styles.waits)
         self.query_one(QueuePanel).set_board_styles(styles.waits, styles.base)
         self._level_styles = {
             "warn": styles.waits[WaitLevel.WARN],
@@ -966,6 +1008,7 @@ class WallboardApp(App[int]):
         grid = self.query_one(AgentGrid)
         queues = self.query_one(QueuePanel)
         grid.show_cursor = queues.show_cursor = not wall
+        grid.wall = wall
         grid.redraw_all()
         queues.redraw_all()
         if self.board.snapshot is not None:
@@ -1032,6 +1075,10 @@ class WallboardApp(App[int]):
                     now,
                     self.options.local_time,
                     self._detail_gone_since,
+                    today=self.day_figures.agent(target.username),
+                    counted=self.day_figures.known,
+                    timeline=self.timeline.row(target.key),
+                    styles=self._state_styles,
                     show_phone=self.show_phone,
                     status_name=self.board.statuses.label,
                     bidi=self.show_name,

@@ -1,30 +1,86 @@
 """The agent grid: one tile per extension, coloured and labelled by state, timers ticking.
 
-Two layouts: tiles (two lines each: agent and state on the state's colour, then SIP id,
-call count and timer) and compact (one line per agent, several columns) for centres of
-hundreds or thousands. Both are drawn with the line API by one widget.
+Two layouts: tiles (two lines each: agent and state on the state's colour, then today's
+answered and missed counts, or the SIP id while the day is not counted, the call count
+and the timer) and compact (one line per agent, several columns, today's talk time and
+AHT too) for centres of hundreds or thousands. Both are drawn with the line API by one
+widget. In wall mode tiles grow taller to use the height (up to `WALL_TILE_LINES`).
+
+Besides the state's colour, a tile may show: its timer escalating (a long call, hold,
+ring or break: `wallboard.core.escalation`), a call-out (available while callers wait),
+and an alert on its agent (the top line in the alert's colour, marked ⚑).
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
+
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.events import Click
+from textual.color import Color
+from textual.events import Blur, Click, Focus
 from textual.message import Message
 
 from wallboard.core.bidi import fit_visual, reorder_line
-from wallboard.core.board import AgentView
+from wallboard.core.board import AgentView, WaitLevel
+from wallboard.core.day_figures import DayFigures
 from wallboard.core.durations import format_duration
+from wallboard.core.escalation import EscalationRules
 from wallboard.core.teams import Section
 from wallboard.core.text import plain
 from wallboard.ui.widgets.line_view import TEXT_SPAN, LineView, Span, fit, right
 
 TILE_WIDTH = 24
 COMPACT_WIDTH = 52
+# With the day's figures: answered, missed, talk time and AHT on each compact line too.
+COMPACT_FIGURES_WIDTH = 64
 COMPACT_FULL = 35  # inner cells a compact entry needs to be drawn uncut
+COMPACT_FIGURES_MIN = 49  # inner cells a compact entry needs for today's figures
 TIMER_WIDTH = 8
+WALL_TILE_LINES = 5  # a wall tile's most lines (a blank one between rows included)
 _REVERSE = Style(reverse=True)
+_NO_FIGURES = ("—", "—", "—", "—")
+# Cursor looks: none, on the focused grid, on a grid that lost focus (not active).
+NO_CURSOR, CURSOR_ACTIVE, CURSOR_RESTING = 0, 1, 2
+ALERT_MARK = "⚑"
+CALLOUT_MARK = "!"
+
+
+def fit_name(text: str, width: int) -> str:
+    """A name in exactly `width` cells; a name too long is cut and ends in "…"."""
+    if width <= 0:
+        return ""
+    if text.isascii():
+        return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+    if cell_len(text) > width:
+        return set_cell_size(text[: width * 2], width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def agent_figures(figures: DayFigures | None, username: str) -> tuple[str, str, str, str] | None:
+    """Today's answered, missed, talk time and AHT of an agent as shown; None when the day
+    is not counted (nothing to show), "—" for a figure not known (never a made-up 0)."""
+    if figures is None or not figures.known:
+        return None
+    row = figures.agent(username)
+    if row is None:
+        return _NO_FIGURES
+
+    def count(key: str) -> str:
+        value = row.get(key)
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else "—"
+
+    def duration(key: str) -> str:
+        value = row.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return format_duration(float(value))
+        return "—"
+
+    return count("answered"), count("missed"), duration("talk_s"), duration("aht_s")
+
+
 _BOLD = Style(bold=True)
 SHARED_MARK = "+"  # on the tile of an agent who is in several teams (shown under each)
 _NOBODY: frozenset[str] = frozenset()
@@ -87,13 +143,21 @@ class AgentGrid(LineView):
         super().__init__(id=id)
         self.agents: list[AgentView] = []
         self.compact = False
+        self.wall = False  # wall mode: tiles grow to use the height
         self.selected = 0
         self.show_cursor = True
+        self.escalation = EscalationRules()
+        self.figures: DayFigures | None = None
+        self.marks: Mapping[str, str] = {}  # SIP id → "warn" | "alert" (active alerts)
+        self.callout: frozenset[str] = frozenset()  # keys of agents idle while callers wait
         self._styles: dict[str, Style] = {}
         self._plain = Style()
         self._selected_plain = Style(reverse=True)
-        self._fixed: dict[int, tuple[AgentView, tuple[str, int], str]] = {}
-        self._geometry_key: tuple[int, bool] = (0, False)
+        # Timer styles per escalation step (0: the plain line), and the alert marks'.
+        self._steps: tuple[Style, ...] = (Style(),) * 4
+        self._mark_styles: dict[str, Style] = {}
+        self._fixed: dict[int, tuple[AgentView, tuple[object, ...], str]] = {}
+        self._geometry_key: tuple[object, ...] = ()
         self._geometry = (TILE_WIDTH, 1, 2)
         # Grouped by team (`set_sections`): the sections, and where their lines are.
         self._sections: list[Section] | None = None
@@ -131,6 +195,40 @@ class AgentGrid(LineView):
         self._selected_plain = base + _REVERSE
         self.redraw_all()
 
+    def set_alert_styles(self, waits: Mapping[WaitLevel, Style]) -> None:
+        """Use a theme's warning and alert colours for escalating timers and alert marks."""
+        base = self._plain
+        warn = waits.get(WaitLevel.WARN, Style(bold=True))
+        alert = waits.get(WaitLevel.ALERT, Style(bold=True))
+        self._steps = (
+            base,
+            base + Style(color=warn.color, bold=True),
+            base + Style(color=alert.color, bold=True),
+            _filled(alert) + Style(bold=True),
+        )
+        self._mark_styles = {"warn": _filled(warn), "alert": _filled(alert)}
+        self.redraw_all()
+
+    def set_escalation(self, rules: EscalationRules) -> None:
+        """When timers change colour."""
+        self.escalation = rules
+        self.refresh_changed()
+
+    def set_day(
+        self,
+        figures: DayFigures | None,
+        marks: Mapping[str, str],
+        callout: frozenset[str],
+        *,
+        redraw: bool = True,
+    ) -> None:
+        """Today's figures, the agents with an active alert (SIP id → level) and the keys of
+        the agents to call out; only the tiles that now read differently are redrawn
+        (`redraw` False: the caller redraws right after, with `set_agents`)."""
+        self.figures, self.marks, self.callout = figures, marks, callout
+        if redraw:
+            self.relayout()  # the compact layout's width depends on the figures
+
     def set_bidi(self, reorder: bool) -> None:
         """Lay out right-to-left names here (True) or leave them to the terminal."""
         self.bidi_reorder = reorder
@@ -149,18 +247,46 @@ class AgentGrid(LineView):
         """The agent under the cursor."""
         return self.agents[self.selected] if 0 <= self.selected < len(self.agents) else None
 
+    # --- focus -------------------------------------------------------------------------
+    def on_focus(self, _event: Focus) -> None:
+        """The cursor looks active again."""
+        # After Textual's own handler has set `has_focus` (it runs after this one).
+        self.call_later(self.refresh_changed)
+
+    def on_blur(self, _event: Blur) -> None:
+        """Focus went elsewhere (Tab): the cursor stays, but no longer looks active."""
+        self.call_later(self.refresh_changed)
+
+    def _cursor_look(self) -> int:
+        if not self.show_cursor:
+            return NO_CURSOR
+        return CURSOR_ACTIVE if self.has_focus else CURSOR_RESTING
+
     # --- layout -------------------------------------------------------------------------
     def geometry(self) -> tuple[int, int, int]:
         """Cells per agent across (gap included), agents per row, lines per row.
 
-        Read for every line on every tick, so it is worked out only when the width or the
-        layout changes.
+        Read for every line on every tick, so it is worked out only when the width, the
+        layout, or (in wall mode) the height or the number of agents changes.
         """
-        key = (self.line_width, self.compact)
+        known = self.figures is not None and self.figures.known
+        wall_key = (self.size.height, len(self.agents)) if self.wall else None
+        key = (self.line_width, self.compact, known, wall_key)
         if key != self._geometry_key:
-            width, compact = key
-            cell = min(COMPACT_WIDTH if compact else TILE_WIDTH, width)
-            self._geometry = (cell, max(1, width // cell), 1 if compact else 2)
+            width = self.line_width
+            if self.compact:
+                wanted = COMPACT_FIGURES_WIDTH if known else COMPACT_WIDTH
+                cell = min(wanted, width)
+                self._geometry = (cell, max(1, width // cell), 1)
+            else:
+                cell = min(TILE_WIDTH, width)
+                per_row = max(1, width // cell)
+                lines = 2
+                if wall_key is not None:
+                    # Tall enough tiles to fill the height, while every agent fits on it.
+                    rows = max(1, -(-len(self.agents) // per_row))
+                    lines = max(2, min(WALL_TILE_LINES, self.size.height // rows))
+                self._geometry = (cell, per_row, lines)
             self._geometry_key = key
         return self._geometry
 
@@ -216,24 +342,59 @@ class AgentGrid(LineView):
         start = (index // lines_per_row) * per_row
         return start, self.agents[start : start + per_row]
 
+    def _part(self, part: int) -> str:
+        """Which line of a row of tiles line `part` of a row is: "top" (name and state),
+        "fill" (a taller tile's middle), "timer", or "gap" (blank between tall rows)."""
+        lines = self.lines_per_row
+        if self.compact:
+            return "compact"
+        if part == 0:
+            return "top"
+        if lines >= 3 and part == lines - 1:
+            return "gap"
+        if part == (lines - 2 if lines >= 3 else 1):
+            return "timer"
+        return "fill" if part == 1 else "fill-blank"
+
     # --- drawing ------------------------------------------------------------------------
+    def _step(self, agent: AgentView, now: float) -> int:
+        """The escalation step of the agent's time in state (0: fine .. 3)."""
+        return self.escalation.step(agent.style, agent.extension.status, now - agent.since_utc)
+
     def line_spans(self, index: int) -> tuple[Span, ...]:
-        """Per agent on this line: its text, and (bottom or compact line) its timer apart.
+        """Per agent on this line: its text, and (timer or compact line) its timer apart.
 
         An agent's view is its own key: the board reuses it while the agent is unchanged
         (compared by identity, at once), and a new view is equal only when every field
-        is, so it draws the same.
+        is, so it draws the same. A timer's key holds its escalation step: the line is
+        drawn again only when a step is crossed; each other second only its text changes.
         """
         cell = self.cell_width
-        heading, start, agents, part, shared = self._line_place(index)
+        heading, start, agents, row_part, shared = self._line_place(index)
         if heading is not None:
             return ((0, self.line_width, ("heading", heading)),)
         inner = cell - 1
-        cursor = self.selected - start if self.show_cursor else -1
+        look = self._cursor_look()
+        cursor = self.selected - start if look else -1
+        part = self._part(row_part)
         spans: list[Span] = []
-        if part == 0 and not self.compact:
+        if part == "gap":
+            return ((0, 0, "gap"),)
+        marks = self.marks
+        callout = self.callout
+        if part in ("top", "fill", "fill-blank"):
+            counted = part == "fill" and self.figures is not None and self.figures.known
             for offset, agent in enumerate(agents):
-                spans.append((offset * cell, inner, (agent, offset == cursor, agent.key in shared)))
+                top: Hashable = (
+                    part,
+                    agent,
+                    look if offset == cursor else NO_CURSOR,
+                    marks.get(agent.username),
+                    agent.key in callout,
+                    counted,
+                    agent.key in shared,
+                )
+                spans.append((offset * cell, inner, top))
             return tuple(spans)
         now = self.now
         # The timer is the last TIMER_WIDTH cells (tiles keep one blank after it).
@@ -242,39 +403,67 @@ class AgentGrid(LineView):
         # A text span (patched in place as it ticks) when the timer is drawn whole; a
         # compact entry too narrow for its name has its end cut, timer included.
         whole = not self.compact or inner >= COMPACT_FULL
+        figures = self.figures
         for offset, agent in enumerate(agents):
             x = offset * cell
-            selected = offset == cursor
-            spans.append((x, timer_x, (agent, selected, agent.key in shared)))
+            selected = look if offset == cursor else NO_CURSOR
+            counts = agent_figures(figures, agent.username)
+            called = agent.key in callout
+            fixed = (
+                agent,
+                selected,
+                counts,
+                marks.get(agent.username),
+                called,
+                agent.key in shared,
+            )
+            spans.append((x, timer_x, fixed))
             timer = right(timer_text(agent, now), TIMER_WIDTH)
-            key = (TEXT_SPAN, timer + tail, selected) if whole else (timer, selected)
+            timer_look = (selected, self._step(agent, now), called)
+            key = (TEXT_SPAN, timer + tail, timer_look) if whole else (timer, timer_look)
             spans.append((x + timer_x, inner - timer_x, key))
         return tuple(spans)
 
     def build_line(self, index: int, width: int) -> list[Segment]:
         """Draw one line of tiles or compact entries."""
         cell = self.cell_width
-        heading, start, agents, part, shared = self._line_place(index)
+        heading, start, agents, row_part, shared = self._line_place(index)
         if heading is not None:
             title = fit_visual(heading, width, fit, self.bidi_reorder)
             return [Segment(title, self._plain + _BOLD)]
+        part = self._part(row_part)
         inner = cell - 1
-        cursor = self.selected - start
-        if part == 1 and not (self.show_cursor and 0 <= cursor < len(agents)):
-            # A tiles' bottom line without the cursor is one style throughout: one segment.
-            gap = " " * (cell - inner)
-            text = "".join(self._tile_bottom_text(agent, inner) + gap for agent in agents)
-            padding = " " * max(0, width - cell * len(agents))
-            return [Segment(text + padding, self._plain)]
+        if part == "gap":
+            return [Segment(" " * width, self._plain)]
+        look = self._cursor_look()
+        cursor = self.selected - start if look else -1
+        now = self.now
+        if part == "timer" and not 0 <= cursor < len(agents):
+            calm = not any(
+                agent.username in self.marks or self._step(agent, now) for agent in agents
+            )
+            if calm:
+                # A timer line without cursor, call-out, alert or escalation is one style
+                # throughout: one segment.
+                gap = " " * (cell - inner)
+                text = "".join(self._tile_bottom_text(agent, inner) + gap for agent in agents)
+                padding = " " * max(0, width - cell * len(agents))
+                return [Segment(text + padding, self._plain)]
         segments: list[Segment] = []
         for offset, agent in enumerate(agents):
-            selected = self.show_cursor and start + offset == self.selected
+            selected = look if offset == cursor else NO_CURSOR
             state_style = self._styles.get(agent.style, self._plain)
-            mark = agent.key in shared
-            if self.compact:
-                segments.extend(self._compact_cell(agent, inner, state_style, selected, mark))
-            elif part == 0:
-                segments.extend(self._tile_top(agent, inner, state_style, selected, mark))
+            if part == "compact":
+                segments.extend(
+                    self._compact_cell(agent, inner, state_style, selected, agent.key in shared)
+                )
+            elif part == "top":
+                segments.extend(
+                    self._tile_top(agent, inner, state_style, selected, agent.key in shared)
+                )
+            elif part in ("fill", "fill-blank"):
+                text = self._fill_text(agent, inner) if part == "fill" else " " * inner
+                segments.append(Segment(text, self._top_style(agent)))
             else:
                 segments.extend(self._tile_bottom(agent, inner, selected))
             segments.append(Segment(" " * (cell - inner), self._plain))
@@ -283,56 +472,132 @@ class AgentGrid(LineView):
             segments.append(Segment(" " * (width - used), self._plain))
         return segments
 
+    def _top_style(self, agent: AgentView) -> Style:
+        """A tile's coloured lines: the alert's colour while its agent has an active alert,
+        reversed for a call-out, else the state's."""
+        style = self._styles.get(agent.style, self._plain)
+        level = self.marks.get(agent.username)
+        if level is not None:
+            return self._mark_styles.get(level, style)
+        if agent.key in self.callout:
+            return style + _REVERSE
+        return style
+
+    def _marker(self, agent: AgentView, selected: int, shared: bool = False) -> str:
+        if selected == CURSOR_ACTIVE:
+            return "▶"
+        if selected == CURSOR_RESTING:
+            return "▷"
+        if agent.username in self.marks:
+            return ALERT_MARK
+        if agent.key in self.callout:
+            return CALLOUT_MARK
+        return SHARED_MARK if shared else " "
+
     def _tile_top(
-        self, agent: AgentView, inner: int, style: Style, selected: bool, shared: bool = False
+        self, agent: AgentView, inner: int, style: Style, selected: int, shared: bool = False
     ) -> list[Segment]:
-        marker = "▶" if selected else SHARED_MARK if shared else " "
-        name = fit_visual(agent.name, inner - 8, fit, self.bidi_reorder)
+        marker = self._marker(agent, selected, shared)
+        name = fit_visual(agent.name, inner - 8, fit_name, self.bidi_reorder)
         word = reorder_line(agent.word) if self.bidi_reorder else agent.word
         text = f"{marker}{name} {right(word, 5)} "
-        if selected:
+        style = self._top_style(agent)
+        if selected == CURSOR_ACTIVE:
             style = style + Style(bold=True, underline=True)
         return [Segment(fit(text, inner), style)]
 
+    def _fill_text(self, agent: AgentView, inner: int) -> str:
+        """A tall (wall) tile's first middle line: its SIP id when the line below shows
+        today's counts instead (else blank: the line below shows it)."""
+        if agent_figures(self.figures, agent.username) is None:
+            return " " * inner
+        return fit(" " + plain(agent.username, 40), inner)
+
     def _fixed_text(self, agent: AgentView, layout: str, inner: int) -> str:
         """The part of an agent's timer line that does not tick, made once per agent view
-        (views are reused while an agent does not change; the line is drawn every second).
+        and day figures (views are reused while an agent does not change; the line is
+        drawn every second).
         """
+        counts = agent_figures(self.figures, agent.username)
+        called = agent.key in self.callout
         entry = self._fixed.get(id(agent))
-        if entry is not None and entry[0] is agent and entry[1] == (layout, inner):
+        key = (layout, inner, counts, called)
+        if entry is not None and entry[0] is agent and entry[1] == key:
             return entry[2]
         calls = right(f"×{agent.call_count}" if agent.call_count > 1 else "", 2)
         if layout == "tile":
-            text = f"{fit(' ' + plain(agent.username, 40), inner - 13)} {calls} "
-        else:
-            name = fit_visual(agent.name, max(4, inner - 31), fit, self.bidi_reorder)
+            if counts is None:
+                left = " " + plain(agent.username, 40)
+            else:
+                left = f" ✓{counts[0]} ✗{counts[1]}"
+            if called:
+                left = " idle"  # the timer beside it is the time available
+            text = f"{fit(left, inner - 13)} {calls} "
+        elif counts is None or inner < COMPACT_FIGURES_MIN:
+            name = fit_visual(agent.name, max(4, inner - 31), fit_name, self.bidi_reorder)
             text = f" {name} {fit(plain(agent.username, 40), 10)} {calls} "
+        else:
+            # Word (7 cells), name, calls, today's figures, timer: answered ✓, missed ✗,
+            # talk time Σ and average handle time ⌀ (README, "The agent grid").
+            answered, missed, talk, aht = counts
+            figures = (
+                f"{right('✓' + answered, 4)} {right('✗' + missed, 3)} "
+                f"{right('Σ' + talk, 8)} {right('⌀' + aht, 6)}"
+            )
+            name = fit_visual(
+                agent.name, inner - 7 - TIMER_WIDTH - 6 - len(figures), fit_name, self.bidi_reorder
+            )
+            text = f" {name} {calls} {figures} "
         # Holding the view keeps its id from being reused while the entry exists.
-        self._fixed[id(agent)] = (agent, (layout, inner), text)
+        self._fixed[id(agent)] = (agent, key, text)
         return text
 
     def _tile_bottom_text(self, agent: AgentView, inner: int) -> str:
         timer = right(timer_text(agent, self.now), TIMER_WIDTH)
         return f"{self._fixed_text(agent, 'tile', inner)}{timer} "
 
-    def _tile_bottom(self, agent: AgentView, inner: int, selected: bool) -> list[Segment]:
-        base = self._selected_plain if selected else self._plain
-        # One style for the whole line: this line ticks every second, and every change of
-        # style costs bytes on the wire (the coloured line above carries the emphasis).
-        return [Segment(self._tile_bottom_text(agent, inner), base)]
+    def _timer_style(self, agent: AgentView, base: Style) -> Style:
+        step = self._step(agent, self.now)
+        if step:
+            return self._steps[min(step, 3)] + Style(reverse=base.reverse)
+        # A call-out's timer keeps the line's style: the reversed top line and the word
+        # "idle" carry it, and a style of its own costs bytes on every tick.
+        return base
+
+    def _tile_bottom(self, agent: AgentView, inner: int, selected: int) -> list[Segment]:
+        base = self._selected_plain if selected == CURSOR_ACTIVE else self._plain
+        level = self.marks.get(agent.username)
+        mark = self._mark_styles.get(level) if level is not None else None
+        if mark is not None:
+            # An agent with an alert: the whole tile reads in the alert's colour.
+            base = base + Style(color=mark.bgcolor, bold=True)
+        # One style for the fixed part: this line ticks every second, and every change of
+        # style costs bytes on the wire (the coloured line above carries the emphasis);
+        # the timer has its own only while it escalates or its agent is called out.
+        fixed = self._fixed_text(agent, "tile", inner)
+        timer = right(timer_text(agent, self.now), TIMER_WIDTH) + " "
+        timer_style = self._timer_style(agent, base)
+        if timer_style is base:
+            return [Segment(fixed + timer, base)]
+        return [Segment(fixed, base), Segment(timer, timer_style)]
 
     def _compact_cell(
-        self, agent: AgentView, inner: int, style: Style, selected: bool, shared: bool = False
+        self, agent: AgentView, inner: int, style: Style, selected: int, shared: bool = False
     ) -> list[Segment]:
+        marker = self._marker(agent, selected, shared)
         shown = reorder_line(agent.word) if self.bidi_reorder else agent.word
-        word = f"{SHARED_MARK if shared else ' '}{fit(shown, 5)} "
-        rest = self._fixed_text(agent, "compact", inner) + right(
-            timer_text(agent, self.now), TIMER_WIDTH
-        )
+        word = f"{marker}{fit(shown, 5)} "
+        fixed = self._fixed_text(agent, "compact", inner)
+        timer = right(timer_text(agent, self.now), TIMER_WIDTH)
+        base = self._selected_plain if selected == CURSOR_ACTIVE else self._plain
         if inner < COMPACT_FULL:  # too narrow for the name's 4 cells: cut (else exact)
-            rest = fit(rest, inner - len(word))
-        base = self._selected_plain if selected else self._plain
-        return [Segment(word, style), Segment(rest, base)]
+            rest = fit(fixed + timer, inner - len(word))
+            return [Segment(word, self._top_style(agent)), Segment(rest, base)]
+        return [
+            Segment(word, self._top_style(agent)),
+            Segment(fixed, base),
+            Segment(timer, self._timer_style(agent, base)),
+        ]
 
     # --- moving about ------------------------------------------------------------------
     def action_move(self, dx: int, dy: int) -> None:
@@ -428,3 +693,11 @@ class AgentGrid(LineView):
             return
         visible_rows = max(1, self.size.height // self.lines_per_row)
         self.scroll_to(y=page * visible_rows * self.lines_per_row, animate=False)
+
+
+def _filled(style: Style) -> Style:
+    """A colour as a fill: `style`'s colour as the background, text in contrast."""
+    if style.color is None:
+        return style + _REVERSE
+    colour = Color.from_rich_color(style.color)
+    return Style(color=colour.get_contrast_text(1.0).rich_color, bgcolor=style.color, bold=True)

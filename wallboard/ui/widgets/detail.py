@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
 from wallboard.core.board import AgentView, CallerView, QueueView
@@ -22,6 +23,7 @@ from wallboard.core.durations import format_duration
 from wallboard.core.export import call_duration_s
 from wallboard.core.phone import mask_numbers
 from wallboard.core.snapshot import Snapshot
+from wallboard.core.status_timeline import TimelineRow
 from wallboard.core.text import plain
 from wallboard.ui.widgets.line_view import LineView, Span, fit
 
@@ -69,6 +71,87 @@ def _gone_notice(sheet: _Sheet, what: str, gone_since: float | None, local_tz: b
         )
 
 
+TIMELINE_CELLS_PER_ROW = 32  # a row of quarter hours: 8 hours
+
+
+def _today_rows(sheet: _Sheet, today: Mapping[str, Any] | None, counted: bool) -> None:
+    """Today's counters of an agent; "—" for what is not known, never a made-up 0."""
+    sheet.heading("Today")
+    if not counted:
+        sheet.row("Counters", "— (not counted on this board)")
+        return
+    row = today or {}
+
+    def count(key: str) -> str:
+        value = row.get(key)
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else "—"
+
+    def duration(key: str) -> str:
+        value = row.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return format_duration(float(value))
+        return "—"
+
+    sheet.row("Answered", count("answered"))
+    sheet.row("Missed", count("missed"))
+    sheet.row("Handled", count("handled"))
+    sheet.row("Talk time", duration("talk_s"))
+    sheet.row("Hold time", duration("hold_s"))
+    sheet.row("AHT", duration("aht_s"))
+
+
+def _hour_minute(utc: float, local_tz: bool) -> str:
+    stamp = datetime.fromtimestamp(utc, UTC)
+    return (stamp.astimezone() if local_tz else stamp).strftime("%H:%M")
+
+
+def _legend_name(style: str) -> str:
+    """A state's name in the legend, from its style key ("call-talking" → "talking")."""
+    return style.split("-", 1)[-1].replace("-", " ")
+
+
+def _timeline_rows(
+    sheet: _Sheet,
+    timeline: TimelineRow,
+    styles: Mapping[str, Style],
+    now: float,
+    local_tz: bool,
+) -> None:
+    """The day's strip: one cell per slot in the state that filled most of it."""
+    start = timeline.day_start_utc
+    slot_minutes = round(timeline.slot_s / 60)
+    caption = f"Today's states, one cell per {slot_minutes} min"
+    if timeline.started_utc >= start + timeline.slot_s:
+        # The board saw nothing before it started (a follower board too: it draws from
+        # the snapshots it received).
+        started = _hour_minute(timeline.started_utc, local_tz)
+        caption += f"\nfrom {started}, when this board started"
+    sheet.heading("Timeline")
+    sheet.text.append(caption + "\n", style="dim")
+    slots = timeline.slots
+    seen: list[str] = []
+    for first in range(0, len(slots), TIMELINE_CELLS_PER_ROW):
+        sheet.text.append(
+            _hour_minute(start + first * timeline.slot_s, local_tz) + " ", style="dim"
+        )
+        for index in range(first, min(len(slots), first + TIMELINE_CELLS_PER_ROW)):
+            style = slots[index]
+            if style is None:
+                past = start + index * timeline.slot_s < now
+                sheet.text.append("·" if past else " ", style="dim")
+                continue
+            if style not in seen:
+                seen.append(style)
+            sheet.text.append(" ", styles.get(style, Style(reverse=True)))
+        sheet.text.append("\n")
+    # The legend: three states a line, so that it never wraps in the pane.
+    for number, style in enumerate(seen[:12]):
+        sheet.text.append("  ", styles.get(style, Style(reverse=True)))
+        sheet.text.append(f" {fit(_legend_name(style), 12)} ")
+        if number % 3 == 2 or number == len(seen[:12]) - 1:
+            sheet.text.append("\n")
+
+
 def agent_detail(
     agent: AgentView,
     snapshot: Snapshot | None,
@@ -78,8 +161,14 @@ def agent_detail(
     show_phone: Callable[[str], str] = str,
     status_name: Callable[[int | None], str] | None = None,
     bidi: Callable[[str], str] = str,
+    today: Mapping[str, Any] | None = None,
+    counted: bool = False,
+    timeline: TimelineRow | None = None,
+    styles: Mapping[str, Style] | None = None,
 ) -> Text:
-    """Every field of an agent and of each of its calls; says so if the agent has gone.
+    """Every field of an agent and of each of its calls, today's counters (`today`, the
+    agent's row of the day's figures; `counted` False: the board does not count the day)
+    and the timeline of the day's states; says so if the agent has gone.
     Caller numbers (and numbers in the fields that may carry one) go through `show_phone`;
     `status_name` names the status code (the centre's own names; default Voicenter's);
     names go through `bidi` (`core.bidi.reorder_line` when the board lays them out)."""
@@ -139,6 +228,9 @@ def agent_detail(
                 sheet.row("  " + plain(key, 16), mask_numbers(_value(value), show_phone))
             if len(custom) > MAX_CUSTOM_KEYS:
                 sheet.row("  …", f"{len(custom) - MAX_CUSTOM_KEYS} more")
+    _today_rows(sheet, today, counted)
+    if timeline is not None:
+        _timeline_rows(sheet, timeline, styles or {}, now, local_tz)
     return sheet.text
 
 
