@@ -19,6 +19,7 @@ from ui_support import (
 )
 
 from wallboard.core.clock import FakeClock
+from wallboard.core.teams import Team, Teams
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.widgets.agent_grid import AgentGrid, fit_name
 from wallboard.ui.widgets.detail import DetailPane
@@ -93,6 +94,18 @@ async def test_agents_available_while_callers_wait_are_called_out_with_their_idl
         assert tile_segments(app, "SIP1006", 0)[0].style != called
         assert app.agents_to_call_out(frozenset()) == frozenset()
         assert app.agents_to_call_out(frozenset({101})) == {"SIP1006", "SIP1016"}
+
+
+async def test_teams_that_map_queues_narrow_the_call_out_to_the_agents_who_answer_them():
+    # Queue 101 is answered by Sales only; SIP1016's team answers another queue.
+    teams = Teams(
+        [Team("Sales", ("SIP1006",), ("101",)), Team("Back office", ("SIP1016",), ("999",))]
+    )
+    app = make_app(FakeClock(), teams=teams)
+    async with running(app):
+        assert app.agents_to_call_out(frozenset({101})) == {"SIP1006"}
+        # A queue no team maps is answered by everyone.
+        assert app.agents_to_call_out(frozenset({555})) == {"SIP1006", "SIP1016"}
 
 
 async def test_tiles_show_todays_answered_and_missed_and_nothing_made_up_without_a_day():

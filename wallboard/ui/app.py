@@ -539,9 +539,24 @@ class WallboardApp(App[int]):
         return marked
 
     def agents_to_call_out(self, waiting_queues: frozenset[int]) -> frozenset[str]:
-        """The keys of the agents available while callers wait in `waiting_queues` (every
-        agent answers every queue; teams mapping agents to queues may narrow it here)."""
-        return called_out(self.board.agents, waiting_queues)
+        """The keys of the agents available while callers wait in `waiting_queues`. A queue
+        that teams map (config `[teams.NAME] queues`) is answered by those teams' agents;
+        any other queue by every agent."""
+        teams = self.options.teams
+        if not teams or not waiting_queues:
+            return called_out(self.board.agents, waiting_queues)
+        # Each waiting queue's teams, once: an agent answers the queues its teams answer.
+        names = {queue.queue_id: queue.name for queue in self.board.queues}
+        answering = {
+            queue_id: set(teams.teams_for_queue(queue_id, names.get(queue_id, "")))
+            for queue_id in waiting_queues
+        }
+
+        def answers(agent: AgentView) -> list[int]:
+            mine = set(teams.teams_of(agent))
+            return [queue_id for queue_id, names in answering.items() if not names or names & mine]
+
+        return called_out(self.board.agents, waiting_queues, answers)
 
     def mark_agents(self, redraw: bool = True) -> None:
         """Hand the grid today's figures, the agents with an active alert, and the agents
