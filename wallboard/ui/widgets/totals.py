@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -161,7 +162,6 @@ class TotalsBar(Vertical):
         """
         values = figures(totals, now)
         today = today_figures(day)
-        away = " · ".join(f"{label} {count}" for label, count in totals.away) if totals else ""
         if self.size.width >= 110:
             first = (
                 f"Logged in {values['logged_in']}   Available {values['available']}   "
@@ -183,15 +183,21 @@ class TotalsBar(Vertical):
             )
             second = f"Waiting {values['waiting']}  Longest "
             day_text = f"  Ans {today['answered']}  Abn {today['abandoned']}  SL {today['sl']}"
-        rest = f"   │ Away: {away}" if away else ""
-        key = (first, second, values["longest"], day_text, rest, level_class)
+        lines = self.query_one("#totals-text", TextLines)
+        away_lines = away_rows(
+            [f"{label} {count}" for label, count in totals.away] if totals else [],
+            lines.size.width or self.size.width,
+        )
+        key = (first, second, values["longest"], day_text, level_class, *away_lines)
         if key != self._text:
             self._text = key
             waits = Text(second)
             waits.append(values["longest"], wait_style)
             waits.append(day_text)
-            waits.append(rest)  # a long "Away:" list ends in "…" at the edge
-            self.query_one("#totals-text", TextLines).show_lines(Text(first), waits)
+            lines.show_lines(Text(first), waits, *(Text(row) for row in away_lines))
+            height = 2 + len(away_lines)
+            if lines.styles.height is None or lines.styles.height.value != height:
+                lines.styles.height = height
         big = self.query_one(BigFigures)
         for level in ("wait-ok", "wait-warn", "wait-alert"):
             big.set_class(level == level_class, level)
@@ -299,3 +305,29 @@ class BigFigures(Widget):
         base = self.rich_style
         parts = [render_band(placed, scale, width, base) for scale, placed in self.bands if placed]
         return Text("\n").join(parts) if parts else Text("")
+
+
+# The away list wraps over at most this many rows under the totals (a centre with more
+# reasons than fit in three rows is rare; the last row then ends in "…").
+MAX_AWAY_ROWS = 3
+
+
+def away_rows(items: list[str], width: int) -> tuple[str, ...]:
+    """The away reasons ("Lunch break 3") as rows of at most `width` cells, "Away: " first:
+    every reason is shown, wrapped between reasons rather than cut."""
+    if not items:
+        return ()
+    rows: list[str] = []
+    row = "Away: "
+    for item in items:
+        part = item if row.endswith(": ") else f" · {item}"
+        if cell_len(row + part) <= width or row == "Away: " or row == "      ":
+            row += part
+            continue
+        rows.append(row)
+        if len(rows) == MAX_AWAY_ROWS:
+            rows[-1] += " …"  # reasons left over: said, not silently dropped
+            return tuple(rows)
+        row = "      " + item
+    rows.append(row)
+    return tuple(rows)
