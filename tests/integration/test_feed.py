@@ -165,21 +165,29 @@ async def test_one_hub_feeds_20_boards_and_the_api_sees_one_poll_per_interval(
         # one hub, one poll per 0.5 s interval, however many boards follow
         assert elapsed / 0.5 - 2 <= polls <= elapsed / 0.5 + 2, polls
         await until(lambda: answered(boards[0].last_day()) > 0, 10)
-        await asyncio.sleep(0.3)  # between two polls: every board has taken the latest
-        latest = {b.snapshots()[-1].fetched_at for b in boards}
-        assert len(latest) == 1
-        levels = {
-            json.dumps([(q["id"], q["service_level_pct"]) for q in b.last_day()["queues"]])
+        # every board saw the same pictures: the oldest board's latest is on every board (a
+        # poll may land between two boards' reads, so "the latest" is not compared as is)
+        await asyncio.sleep(0.3)
+        oldest_latest = min(b.snapshots()[-1].fetched_at for b in boards)
+        assert all(oldest_latest in {s.fetched_at for s in b.snapshots()} for b in boards)
+        # every board shows the same service level: the latest figures of the board that is
+        # furthest behind are among every board's figures
+        levels = [
+            [
+                json.dumps([(q["id"], q["service_level_pct"]) for q in s.day["queues"]])
+                for s in b.states()
+                if s.day is not None and answered(s.day) > 0
+            ]
             for b in boards
-        }
-        assert len(levels) == 1  # every board shows the same service level
+        ]
+        behind = min(levels, key=len)[-1]
+        assert all(behind in board_levels for board_levels in levels)
         assert all(b.follower.dropped == 0 for b in boards)
         # the ticker's events: the same latest ones on every board, bounded, in time order
         await until(lambda: all(len(b.states()[-1].events) >= 5 for b in boards), 10)
         await asyncio.sleep(0.2)
-        latest = {b.states()[-1].events for b in boards}
-        assert len(latest) == 1
-        (events,) = latest
+        common = set.intersection(*({s.events for s in b.states()} for b in boards))
+        events = max(common, key=lambda e: (len(e) >= 5, e[-1].at if e else 0.0))
         assert 5 <= len(events) <= 50
         assert [e.at for e in events] == sorted(e.at for e in events)
         assert {"answered", "abandoned", "status"} & {e.kind for e in events}
