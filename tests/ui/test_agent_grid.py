@@ -220,7 +220,7 @@ async def test_after_tab_the_grids_cursor_no_longer_looks_active():
 async def test_wall_tiles_grow_taller_on_a_taller_screen():
     heights = {}
     for size in ((120, 40), (300, 90)):
-        app = make_app(FakeClock(), theme=None, wall=True)
+        app = make_app(FakeClock(), theme=None, wall=True, wall_view="agents")
         async with running(app, size=size) as pilot:
             await settle(pilot)
             g = grid(app)

@@ -331,9 +331,12 @@ async def test_a_click_in_a_grouped_grid_selects_the_tile_under_it(clock: FakeCl
         grid = app.query_one(AgentGrid)
         lines = view_lines(grid)
         sales = next(i for i, line in enumerate(lines) if line.startswith(" Sales ·"))
-        # The line under the heading is Sales's first row: Eve Multi, then Carol Talk.
-        # (Offsets are the widget's: its border is one cell.)
+        # The line under the heading is Sales's first row: Carol Talk, then Eve Multi (both
+        # on a call, in name order). (Offsets are the widget's: its border is one cell.)
         await pilot.click(AgentGrid, offset=(3 + grid.cell_width, sales + 2))
+        assert grid.selected_agent is not None
+        assert grid.selected_agent.name == "Eve Multi"
+        await pilot.click(AgentGrid, offset=(3, sales + 2))
         assert grid.selected_agent is not None
         assert grid.selected_agent.name == "Carol Talk"
         assert grid.selected >= 3  # the second Carol (under Sales), not the first

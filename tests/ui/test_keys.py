@@ -391,7 +391,7 @@ async def test_detail_ticks_and_follows_new_data(board_app, clock) -> None:
 
 async def test_detail_redraws_only_the_rows_that_tick(board_app, clock) -> None:
     app = board_app()
-    async with running(app) as pilot:
+    async with running(app, size=(120, 60)) as pilot:  # tall enough for the call's rows
         await press(pilot, *TO_CAROL)
         assert selected_name(app) == "Carol Talk"  # talking, one call
         await press(pilot, "enter")

@@ -1031,6 +1031,9 @@ class WallboardApp(App[int]):
         self._wall_page = 0
         if not wall:
             grid.show_page(0)
+            if self.focused is None:
+                # The wall's views hid the focused panel: the cursor comes back on the grid.
+                self.call_after_refresh(grid.focus)
         self.wall_rotation.restart(self.clock.monotonic())
         self._show_wall_view()
         self.redraw_timers()  # the big figures are only kept up to date in wall mode
