@@ -21,7 +21,8 @@ wallboard keys                 (Esc, q or ? closes; ↑↓ scroll)
   s              sort: state, name, time in state
   h              hide or show logged-out agents
   c              compact layout: one line per agent
-  g              group agents by team, or not (teams in the config)
+  g              group agents by team, or not (teams come from
+                 the config)
   b              right-to-left names: laid out by the board or
                  by the terminal
   w              wall mode: big type, the views take turns
@@ -48,8 +49,9 @@ Wall mode shows one view at a time, each for wall_rotate_s
 (15 s): the centre and its queues, the agents (paged), the
 ticker. wall_view in the config pins one from the start.
 
-Timers: talk time since answer; ring and dial time since
-start; otherwise time in status. "≥": the agent was already
+Timers: talk time since answer, hold time since the hold
+began; ring and dial time since start; otherwise time in
+status; a timer that runs long changes colour by steps. "≥": the agent was already
 in that state when the board first saw it. STALE: the data
 is older than 3 poll intervals; the banner and the health
 line say why.
