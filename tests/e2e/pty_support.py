@@ -42,7 +42,9 @@ def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("WALLBOARD_", "TEXTUAL")) and key not in ("NO_COLOR", "CODE")
+        if not key.startswith(("WALLBOARD_", "TEXTUAL"))
+        # COLUMNS/LINES (pytest-xdist's workers set 80x24) would win over the pty's size
+        and key not in ("NO_COLOR", "CODE", "COLUMNS", "LINES")
     }
     env.pop("VOICENTER_CODE", None)
     env.update(

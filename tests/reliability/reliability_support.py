@@ -675,6 +675,12 @@ class PtyProcess:
             "if sys.argv[2] == '1': signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
             "os.execvp(sys.argv[3], sys.argv[3:])\n"
         )
+        # The pty's size is the size: COLUMNS/LINES left in the environment (pytest-xdist's
+        # workers have 80x24 there) would win over it in Textual.
+        env = {
+            k: v for k, v in (os.environ if env is None else env).items()
+            if k not in ("COLUMNS", "LINES")
+        }  # fmt: skip
         self.master: int | None = master
         self.output = bytearray()
         self.process = subprocess.Popen(
