@@ -334,6 +334,8 @@ def analyse(
     before_text = _text_rows(before)
     burst_count = 0
     history: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
+    # per place: frames seen, frames it changed, frames it went up by one or two seconds
+    ticks: dict[tuple[int, int, int], tuple[int, int, int]] = {}
     for frame, edge in enumerate(boundaries[1:]):
         written = feed_until(edge)
         after = grab(screen)
@@ -352,10 +354,19 @@ def analyse(
         for y, x0, x1, _text in _timers(before_text):
             if y in skip_rows:
                 continue
-            report.timers_seen += 1
-            if after_text[y][x0:x1] != before_text[y][x0:x1]:
-                report.timers_ticked += 1
+            seen, ticked, stepped = ticks.get((y, x0, x1), (0, 0, 0))
+            old, new = before_text[y][x0:x1], after_text[y][x0:x1]
+            steps = TIMER.fullmatch(new) is not None and 1 <= _seconds(new) - _seconds(old) <= 2
+            ticks[(y, x0, x1)] = (seen + 1, ticked + (old != new), stepped + steps)
         before, before_text = after, after_text
+    # Only what runs is a timer: a place whose reading went up by one or two seconds in at
+    # least a third of the frames. Figures that read like durations but stand still (a queue's
+    # ASA, an agent's AHT) or jump about (a ticker line's "after 0:36" as lines scroll) are
+    # left out; a timer that skips seconds still steps by two, so it is counted and fails.
+    for seen, ticked, stepped in ticks.values():
+        if stepped * 3 >= seen:
+            report.timers_seen += seen
+            report.timers_ticked += ticked
     for readings in history.values():
         for (f1, a), (f2, b), (f3, c) in zip(readings, readings[1:], readings[2:], strict=False):
             if f3 == f1 + 2 and f2 == f1 + 1 and 0 <= c - a <= 3:

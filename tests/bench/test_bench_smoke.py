@@ -32,6 +32,22 @@ def test_floor_of_one_changed_run() -> None:
     assert cost.floor_bytes == 6 + 3 + 1 + 6 + 7 + 1
 
 
+def test_the_tick_check_counts_running_timers_and_leaves_still_figures_out() -> None:
+    """A timer ticking each second, one skipping every other second, a still "ASA 0:14"."""
+    chunks = []
+    for second in range(12):
+        skipping = 30 + second - second % 2  # 0:30, 0:30, 0:32, 0:32, ...
+        line = f"t 0:{10 + second:02d}  s 0:{skipping:02d}  ASA 0:14"
+        chunks.append((100.0 + second + 0.5, f"\x1b[H{line}".encode()))
+    report = floor.analyse(chunks, 100.0, 111.0, cols=40, rows=2)
+    # Left out: the still figure (it never changed). Counted: both running ones, the
+    # skipping one changing in only half the frames, so the share falls well below 0.9.
+    readings_per_place = report.frames - 1  # the first frame's "before" is still blank
+    assert report.timers_seen == 2 * readings_per_place
+    assert report.timer_tick_share is not None
+    assert 0.7 <= report.timer_tick_share <= 0.8
+
+
 def test_sgr_lengths() -> None:
     default = ("default", "default", False, False, False, False, False, False)
     red_bold = ("red", "default", True, False, False, False, False, False)

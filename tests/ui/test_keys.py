@@ -1161,14 +1161,16 @@ async def test_empty_centre_from_the_start_is_not_suspicious(board_app, clock) -
 
 async def test_refreshed_regions_do_not_pile_up(board_app, clock) -> None:
     # Textual keeps each refreshed region in a widget's `_dirty_regions` until its own
-    # `render_line` runs; the line views replace that method, so they must empty the set.
+    # `render_line` runs; the line views and the text rows (totals, health line) replace
+    # that method, so they must empty the set.
     app = board_app()
     async with running(app) as pilot:
         for _ in range(200):
             clock.advance(1)
             app.tick()
             await pilot.pause()
-        for view in (grid(app), queues(app)):
+        text_rows = (app.query_one("#totals-text"), app.query_one(HealthLine))
+        for view in (grid(app), queues(app), *text_rows):
             assert len(view._dirty_regions) <= 10  # without the fix: dozens, growing
 
 

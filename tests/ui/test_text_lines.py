@@ -1,4 +1,4 @@
-"""`TextLines`: rows of plain text, cut at the width, redrawn only where they changed."""
+"""`TextLines`: rows of plain text, cut at the width, redrawn only in the cells that changed."""
 
 from __future__ import annotations
 
@@ -47,7 +47,21 @@ async def test_only_changed_rows_are_redrawn_and_styled_spans_survive() -> None:
         later = Text("Longest ")
         later.append("4:01", Style(color="red"))
         lines.show_lines(Text("Logged in 15"), later)
-        assert refreshed == [(Region(0, 1, 20, 1),)]
+        assert refreshed == [(Region(11, 1, 1, 1),)]  # the seconds' last digit alone
         await pilot.pause()
+        assert lines.render_line(1).text.startswith("Longest 4:01")
         timer = [seg for seg in lines.render_line(1) if seg.text == "4:01"]
         assert timer and timer[0].style is not None and timer[0].style.color.name == "red"
+
+
+async def test_refreshed_runs_do_not_pile_up() -> None:
+    """Each change refreshes its own run of cells; the widget forgets them once drawn
+    (Textual's own `render_line` would, and this widget replaces it)."""
+    app = Lines()
+    async with app.run_test(size=(40, 5)) as pilot:
+        lines = app.query_one(TextLines)
+        for step in range(40):
+            # a different cell changes every time: 40 distinct runs
+            lines.show_lines(Text("".join("x" if x == step % 20 else "." for x in range(20))))
+            await pilot.pause()
+        assert len(lines._dirty_regions) <= 4

@@ -16,6 +16,9 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from wallboard.ui import _textual_compat as compat
+from wallboard.ui.widgets.line_view import cell_runs
+
 
 class TextLines(Widget):
     """Rows of plain text (styled spans allowed) that redraw only when they change."""
@@ -41,13 +44,24 @@ class TextLines(Widget):
             if y >= len(lines) or y >= len(self._lines) or lines[y] != self._lines[y]
         ]
         self._lines = lines
-        width = self.size.width
+        width, style = self.size.width, self.rich_style
+        regions = []
         for y in changed:
-            self._strips.pop(y, None)
-        self.refresh(*(Region(0, y, width, 1) for y in changed))
+            old = self._strips.pop(y, None)
+            runs = [(0, width)]
+            if old is not None and self._drawn_for == (width, style):
+                # Only the cells that differ are refreshed: a clock's seconds, not its line.
+                new = self._strips[y] = self._draw(y, width, style)
+                runs = cell_runs(old, new)
+            regions.extend(Region(x0, y, x1 - x0, 1) for x0, x1 in runs)
+        if regions:
+            self.refresh(*regions)
 
     def render_line(self, y: int) -> Strip:
         """Row `y`, cut or padded to the widget's width in its own colours."""
+        # Textual's own `render_line` empties the set of dirty regions; this one replaces
+        # it, and refreshes runs of cells at many places, so it must empty it too.
+        compat.forget_dirty_regions(self)
         width, style = self.size.width, self.rich_style
         if self._drawn_for != (width, style):
             self._strips.clear()  # resized, restyled (a class such as -failing), new theme
