@@ -22,6 +22,7 @@ skip its SGR. The ratio of bytes written to the floor is the figure the target r
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -331,11 +332,8 @@ def analyse(
 
     feed_until(boundaries[0])
     before = grab(screen)
-    before_text = _text_rows(before)
     burst_count = 0
     history: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
-    # per place: frames seen, frames it changed, frames it went up by one or two seconds
-    ticks: dict[tuple[int, int, int], tuple[int, int, int]] = {}
     for frame, edge in enumerate(boundaries[1:]):
         written = feed_until(edge)
         after = grab(screen)
@@ -351,23 +349,17 @@ def analyse(
         for y, x0, x1, text in _timers(after_text):
             if y not in skip_rows:
                 history.setdefault((y, x0, x1), []).append((frame, _seconds(text)))
-        for y, x0, x1, _text in _timers(before_text):
-            if y in skip_rows:
-                continue
-            seen, ticked, stepped = ticks.get((y, x0, x1), (0, 0, 0))
-            old, new = before_text[y][x0:x1], after_text[y][x0:x1]
-            steps = TIMER.fullmatch(new) is not None and 1 <= _seconds(new) - _seconds(old) <= 2
-            ticks[(y, x0, x1)] = (seen + 1, ticked + (old != new), stepped + steps)
-        before, before_text = after, after_text
-    # Only what runs is a timer: a place whose reading went up by one or two seconds in at
-    # least a third of the frames. Figures that read like durations but stand still (a queue's
-    # ASA, an agent's AHT) or jump about (a ticker line's "after 0:36" as lines scroll) are
-    # left out; a timer that skips seconds still steps by two, so it is counted and fails.
-    for seen, ticked, stepped in ticks.values():
-        if stepped * 3 >= seen:
-            report.timers_seen += seen
-            report.timers_ticked += ticked
+        before = after
     for readings in history.values():
+        pairs = [(a, b) for (f1, a), (f2, b) in itertools.pairwise(readings) if f2 == f1 + 1]
+        # Only what runs is a timer: a place that read one second more than the frame
+        # before in at least half its frames. Figures that read like durations but stand
+        # still (a queue's ASA, an agent's AHT) or move in steps of a poll (the ticker's
+        # times of day) are not timers, and are left out of both checks.
+        if not pairs or 2 * sum(1 for a, b in pairs if b == a + 1) < len(pairs):
+            continue
+        report.timers_seen += len(pairs)
+        report.timers_ticked += sum(1 for a, b in pairs if b != a)
         for (f1, a), (f2, b), (f3, c) in zip(readings, readings[1:], readings[2:], strict=False):
             if f3 == f1 + 2 and f2 == f1 + 1 and 0 <= c - a <= 3:
                 report.timer_triples += 1
@@ -377,7 +369,7 @@ def analyse(
     report.seconds = boundaries[-1] - boundaries[0]
     report.changed_cells_per_s /= report.seconds
     report.bursts_per_s = burst_count / report.seconds
-    report.final_screen = before_text
+    report.final_screen = _text_rows(before)
     report.final_styles = len({cell[1] for row in before for cell in row})
     return report
 
