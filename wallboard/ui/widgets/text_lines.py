@@ -45,7 +45,7 @@ class TextLines(Widget):
         ]
         self._lines = lines
         width, style = self.size.width, self.rich_style
-        regions = []
+        regions: list[Region] = []
         for y in changed:
             old = self._strips.pop(y, None)
             runs = [(0, width)]
