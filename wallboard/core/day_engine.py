@@ -10,11 +10,12 @@ still followed. When the restart took longer than a gap, their fates are `unknow
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from wallboard.core.calendar import DayCalendar
+from wallboard.core.day_figures import DayFigures
 from wallboard.core.day_metrics import (
     AgentDay,
     DayMetrics,
@@ -22,6 +23,7 @@ from wallboard.core.day_metrics import (
     Outcome,
     ThresholdTable,
     agent_figures,
+    agent_row,
     queue_figures,
 )
 from wallboard.core.outcomes import GAP_INTERVALS, OutcomeTracker
@@ -142,6 +144,20 @@ class DayEngine:
             return {"day": self.calendar.day_of(now).isoformat(), "queues": [], "agents": []}
         return day_report(metrics, self.live, now, self.tracker)
 
+    def figures(self, now: float) -> DayFigures:
+        """The day's figures as the panels read them: the same rows as `report`, but an
+        agent's row is made only when a panel reads it (a board shows a few hundred of a
+        centre's agents, and making all 2,000 rows each poll was most of what counting
+        the day cost the board)."""
+        metrics = self.metrics
+        day = self.calendar.day_of(now).isoformat() if metrics is None else metrics.day.isoformat()
+        if metrics is None:
+            return DayFigures.from_report({"day": day, "queues": [], "agents": []})
+        agents = with_open_time(metrics, self.tracker)
+        return DayFigures.from_counts(
+            day, queue_figures(metrics, self.live, now), agents.agents, agent_row
+        )
+
     def queue_report(self, now: float) -> dict[str, Any]:
         """Only the queues' figures (`{"queues": [...]}`): what the alert rules read, without
         copying every agent's counters as the full report does."""
@@ -156,26 +172,29 @@ def day_report(
     tracker: OutcomeTracker | None = None,
 ) -> dict[str, Any]:
     """`day`, `queues` and `agents` of a day, with the tracker's open time added."""
-    agents = metrics
-    if tracker is not None and tracker.last_poll is not None:
-        # A copy to add the open time to: the counted figures stay as they are.
-        agents = DayMetrics(metrics.day, metrics.thresholds)
-        agents.agents = {
-            key: replace(agent, status_s=dict(agent.status_s))
-            for key, agent in metrics.agents.items()
-        }
-        for key, name in tracker.open_agents().items():
-            agents.agent(key, name)
-
-        def credit(key: str, name: str, category: str | int, seconds: float) -> None:
-            agents.agent(key, name).credit(category, seconds)
-
-        tracker.credit_open_time(tracker.last_poll, credit)
     return {
         "day": metrics.day.isoformat(),
         "queues": queue_figures(metrics, live, now),
-        "agents": agent_figures(agents),
+        "agents": agent_figures(with_open_time(metrics, tracker)),
     }
+
+
+def with_open_time(metrics: DayMetrics, tracker: OutcomeTracker | None) -> DayMetrics:
+    """The day's agents with the time of their open segments (a call, a status still
+    running) added up to the tracker's last poll: copies, so the counted figures stay as
+    they are. `metrics` itself when there is nothing open to add."""
+    if tracker is None or tracker.last_poll is None:
+        return metrics
+    agents = DayMetrics(metrics.day, metrics.thresholds)
+    agents.agents = {key: agent.copy() for key, agent in metrics.agents.items()}
+    for key, name in tracker.open_agents().items():
+        agents.agent(key, name)
+
+    def credit(key: str, name: str, category: str | int, seconds: float) -> None:
+        agents.agent(key, name).credit(category, seconds)
+
+    tracker.credit_open_time(tracker.last_poll, credit)
+    return agents
 
 
 def live_queues(snapshot: Snapshot) -> dict[int, LiveQueue]:

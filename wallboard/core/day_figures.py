@@ -8,9 +8,11 @@ once per report rather than by every panel on every draw.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+_Counts = TypeVar("_Counts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,48 @@ class DayFigures:
         return cls(
             day=day if isinstance(day, str) else "", queues=queues, agents=agents, centre=centre
         )
+
+    @classmethod
+    def from_counts(
+        cls,
+        day: str,
+        queue_rows: list[dict[str, Any]],
+        agents: Mapping[str, _Counts],
+        make_row: Callable[[_Counts], Mapping[str, Any]],
+    ) -> DayFigures:
+        """Figures straight from the counters (in-process counting): the queues' rows as
+        given, an agent's row made by `make_row` from its counters when first read.
+        `agents` must not change afterwards (a report's copies)."""
+        figures = cls.from_report({"day": day, "queues": queue_rows, "agents": []})
+        return cls(
+            day=figures.day,
+            queues=figures.queues,
+            agents=RowsOnDemand(agents, make_row),
+            centre=figures.centre,
+        )
+
+
+class RowsOnDemand(Mapping[str, Mapping[str, Any]], Generic[_Counts]):
+    """Agents' rows made from their counters on first read, then kept."""
+
+    def __init__(
+        self, counts: Mapping[str, _Counts], make_row: Callable[[_Counts], Mapping[str, Any]]
+    ) -> None:
+        self._counts = counts
+        self._make_row = make_row
+        self._rows: dict[str, Mapping[str, Any]] = {}
+
+    def __getitem__(self, username: str) -> Mapping[str, Any]:
+        row = self._rows.get(username)
+        if row is None:
+            row = self._rows[username] = self._make_row(self._counts[username])
+        return row
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        return len(self._counts)
 
 
 def _rows(value: object) -> list[Mapping[str, Any]]:

@@ -15,6 +15,7 @@ from typing import Any
 from wallboard.core.alerts import Alert
 from wallboard.core.calendar import DayCalendar
 from wallboard.core.day_engine import DayEngine
+from wallboard.core.day_figures import DayFigures
 from wallboard.core.day_metrics import Outcome, ThresholdTable
 from wallboard.core.snapshot import Snapshot
 from wallboard.hub.writer import StoreWriter
@@ -100,6 +101,10 @@ class DayRecorder:
     def report(self, now: float) -> dict[str, Any] | None:
         """The day's figures (as `stats --json` gives them), None when not counting."""
         return self.engine.report(now) if self.engine is not None else None
+
+    def figures(self, now: float) -> DayFigures:
+        """The day's figures for the panels (empty when not counting)."""
+        return self.engine.figures(now) if self.engine is not None else DayFigures()
 
     def queue_report(self, now: float) -> dict[str, Any] | None:
         """Only the queues' figures, None when not counting (for the alert rules)."""

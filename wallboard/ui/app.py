@@ -160,6 +160,10 @@ class DayCounter(Protocol):
         """The day's figures as `wallboard stats --json` gives them; None when not counting."""
         ...
 
+    def figures(self, now: float) -> DayFigures:
+        """The day's figures as the panels read them (empty when not counting)."""
+        ...
+
     def record(self, snapshot: Snapshot) -> Sequence[Outcome]:
         """Count one snapshot; returns what happened since the last one (for the ticker)."""
         ...
@@ -496,11 +500,10 @@ class WallboardApp(App[int]):
         if self._day_figures_due and self.recorder is not None:
             self._day_figures_due = False
             try:
-                report = self.recorder.report(self.clock.now())
+                self._day_figures = self.recorder.figures(self.clock.now())
             except Exception as error:  # the figures must never take the live picture down
                 self.log.error("the day's figures could not be made", error=repr(error))
-                report = None
-            self._day_figures = DayFigures.from_report(report)
+                self._day_figures = DayFigures()
         return self._day_figures
 
     @day_figures.setter

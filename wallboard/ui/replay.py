@@ -103,6 +103,12 @@ class _CatchingUpCounter:
             return None
         return self.counter.report(now)  # type: ignore[no-any-return]
 
+    def figures(self, now: float) -> DayFigures:
+        """The day's figures for the panels; while catching up, none (as `report`)."""
+        if getattr(self.replay, "catching_up", False):
+            return DayFigures()
+        return self.counter.figures(now)  # type: ignore[no-any-return]
+
     def close(self, timeout_s: float = 5.0) -> bool:
         """Finish the counter's writing."""
         return self.counter.close(timeout_s)  # type: ignore[no-any-return]
@@ -126,7 +132,7 @@ class ReplayApp(WallboardApp):
     def _caught_up(self) -> None:
         """A jump has caught up: the day's figures as of now, drawn."""
         if self.recorder is not None:
-            self.day_figures = DayFigures.from_report(self.recorder.report(self.clock.now()))
+            self.day_figures = self.recorder.figures(self.clock.now())
         self.redraw_timers()
 
     @on(events.Mount)
