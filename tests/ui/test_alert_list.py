@@ -74,3 +74,43 @@ async def test_a_cleared_alert_moves_to_the_cleared_part_of_the_list(clock: Fake
         text = screen_text(app)
         assert "(cleared)" in text
         assert "0 active" in text or "active," in text
+
+
+async def test_ticks_check_alerts_only_when_no_poll_came_for_a_while(clock: FakeClock) -> None:
+    """Each poll checks the alerts; a tick checks them only when the data has stopped
+    (the board then raises the stale alert by itself, with no poll to drive it)."""
+    from ui_support import make_snapshot
+
+    from wallboard.ui.app import ALERT_CHECK_S
+
+    app = make_app(clock)
+    app.alerts = AlertWatch(
+        AlertRules(stale_alert_s=30), AlertBook(clear_after_s=30, renotify_s=300)
+    )
+    checks: list[float] = []
+    check = app.alerts.check
+
+    def counting_check(*args: object, **kwargs: object) -> object:
+        checks.append(clock.now())
+        return check(*args, **kwargs)  # type: ignore[arg-type]
+
+    app.alerts.check = counting_check  # type: ignore[method-assign]
+    async with running(app, size=(160, 40)) as pilot:
+        started = len(checks)  # the first picture's
+        for _ in range(5):  # polls every 2 s: the ticks between them check nothing
+            clock.advance(1)
+            app.tick()
+            clock.advance(1)
+            app.show_snapshot(make_snapshot(clock))
+            app.tick()
+        polled = len(checks)
+        assert polled - started == 5
+        assert "centre:stale" not in app.alerts.book.active
+        for _ in range(60):  # the data stops: ticks check every ALERT_CHECK_S
+            clock.advance(1)
+            app.tick()
+        await settle(pilot)
+        gaps = [b - a for a, b in zip(checks[polled:], checks[polled + 1 :], strict=False)]
+        assert gaps and all(gap == ALERT_CHECK_S for gap in gaps)
+        assert "centre:stale" in app.alerts.book.active
+        assert "No fresh data" in app.alerts.book.active["centre:stale"].text

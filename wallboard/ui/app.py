@@ -100,9 +100,10 @@ if TYPE_CHECKING:
 
 NARROW_WIDTH = 100
 WIDE_WIDTH = 200  # from here the ticker is a panel beside the queues, not a line
-# Between polls, alerts are checked this often (in ticks): waits and breaks grow by the
-# second, but an alert a few seconds late costs nothing and thousands of agents cost CPU.
-ALERT_CHECK_TICKS = 5
+# Alerts are checked at each poll, and by the tick when no poll came for this long (the
+# data went stale, or a long interval): waits and breaks grow by the second, but an alert
+# a few seconds late costs nothing, and checking thousands of agents each second costs CPU.
+ALERT_CHECK_S = 5.0
 WALL_PAGE_SECONDS = 8
 TICK_GRID_FOLLOW = 0.1  # how much of a tick's distance from the grid moves the grid
 # New data this close before a tick is drawn at the tick's time: one frame, not two.
@@ -243,6 +244,7 @@ class WallboardApp(App[int]):
         # The day's figures as the panels read them (from `recorder` or the hub's report).
         self._day_figures = DayFigures()
         self._day_figures_due = False  # counted since the figures were last made
+        self._alerts_checked_at = float("-inf")
         self.hub_alerts: tuple[dict[str, Any], ...] = ()
         self.hub: HubState | None = None
         # The fast paths decided on at start-up (ui/_textual_compat: private Textual code,
@@ -584,6 +586,7 @@ class WallboardApp(App[int]):
         watch = self.alerts
         if watch is None:
             return
+        self._alerts_checked_at = now
         try:
             changes = watch.check(self.board, self.health, now)
         except Exception as error:  # alerting must never take the live picture down
@@ -837,7 +840,7 @@ class WallboardApp(App[int]):
         )
         if self.detail_for is not None:
             self._show_detail(shown)
-        if advance and self._ticks % ALERT_CHECK_TICKS == 0:
+        if advance and now - self._alerts_checked_at >= ALERT_CHECK_S:
             self.check_alerts(now)
         if advance and self.wall and self.wall_rotation.update(self.clock.monotonic()):
             self._show_wall_view()
