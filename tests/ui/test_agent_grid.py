@@ -129,9 +129,9 @@ async def test_compact_rows_add_todays_counts_talk_time_and_aht():
         await pilot.pause()
         lines = view_lines(grid(app))
         carol = next(line for line in lines if "Carol Talk" in line)
-        # SIP1003: 13 answered, 3 missed, talk 30:07, AHT 2:33, in state 2:05.
+        # SIP1003: 13 answered, 3 missed, talk 30:07 (whole minutes), AHT 2:33, in state 2:05.
         assert carol.split()[:3] == ["TALK", "Carol", "Talk"]
-        assert " ✓13  ✗3   Σ30:07  ⌀2:33     2:05" in carol
+        assert " ✓13  ✗3     Σ30m  ⌀2:33     2:05" in carol
         # Without the day's figures the row is as before: the SIP id, no counts.
         app.day_figures = type(app.day_figures)()
         app.mark_agents()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wallboard.api.models import Call
-from wallboard.core.durations import format_duration
+from wallboard.core.durations import format_day_total, format_duration
 from wallboard.core.export import call_duration_s
 from wallboard.core.snapshot import Snapshot
 
@@ -35,6 +35,24 @@ def test_durations_read_minutes_and_seconds_first(seconds, text):
 @pytest.mark.parametrize("seconds", [-0.5, -1, -3600, -1e9])
 def test_a_negative_duration_reads_as_zero(seconds):
     assert format_duration(seconds) == "0:00"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (-5, "0m"),
+        (0, "0m"),
+        (59.9, "0m"),
+        (60, "1m"),
+        (3599, "59m"),
+        (3600, "1h00"),
+        (3 * 3600 + 5 * 60 + 59, "3h05"),
+        (23 * 3600 + 59 * 60, "23h59"),
+        (30 * 3600, "30h00"),
+    ],
+)
+def test_day_totals_read_whole_minutes(seconds, text):
+    assert format_day_total(seconds) == text
 
 
 def test_short_durations_keep_a_fixed_width_per_range():

@@ -13,7 +13,7 @@ and an alert on its agent (the top line in the alert's colour, marked ⚑).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -26,7 +26,7 @@ from textual.message import Message
 from wallboard.core.bidi import fit_visual, reorder_line
 from wallboard.core.board import AgentView, WaitLevel
 from wallboard.core.day_figures import DayFigures
-from wallboard.core.durations import format_duration
+from wallboard.core.durations import format_day_total, format_duration
 from wallboard.core.escalation import EscalationRules
 from wallboard.core.teams import Section
 from wallboard.core.text import plain
@@ -60,8 +60,9 @@ def fit_name(text: str, width: int) -> str:
 
 
 def agent_figures(figures: DayFigures | None, username: str) -> tuple[str, str, str, str] | None:
-    """Today's answered, missed, talk time and AHT of an agent as shown; None when the day
-    is not counted (nothing to show), "—" for a figure not known (never a made-up 0)."""
+    """Today's answered, missed, talk time (whole minutes) and AHT of an agent as shown;
+    None when the day is not counted (nothing to show), "—" for a figure not known (never
+    a made-up 0)."""
     if figures is None or not figures.known:
         return None
     row = figures.agent(username)
@@ -72,13 +73,14 @@ def agent_figures(figures: DayFigures | None, username: str) -> tuple[str, str, 
         value = row.get(key)
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else "—"
 
-    def duration(key: str) -> str:
+    def duration(key: str, form: Callable[[float], str] = format_duration) -> str:
         value = row.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return format_duration(float(value))
+            return form(float(value))
         return "—"
 
-    return count("answered"), count("missed"), duration("talk_s"), duration("aht_s")
+    talk = duration("talk_s", format_day_total)
+    return count("answered"), count("missed"), talk, duration("aht_s")
 
 
 _BOLD = Style(bold=True)
