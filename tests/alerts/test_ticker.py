@@ -105,3 +105,26 @@ def test_events_sent_twice_are_taken_once_and_the_memory_is_bounded():
     assert seen.fresh([first[2], later, later]) == [later]
     # Only the last three are remembered: the oldest would be taken again.
     assert seen.fresh([first[0]]) == [first[0]]
+
+
+def test_a_new_business_day_starts_an_empty_list_and_late_events_stay_off_it():
+    from datetime import UTC
+    from datetime import time as day_time
+
+    from wallboard.core.calendar import DayCalendar
+
+    calendar = DayCalendar(UTC, day_time(6, 0))  # the centre's day starts at 06:00 UTC
+    ticker = Ticker(calendar=calendar)
+    day_start = calendar.start_of(calendar.day_of(T0))
+    late = day_start + 86400 - 60  # 05:59 the next morning: still this business day
+    ticker.add(outcome_events([Outcome("k1", ABANDONED, late - 30, 7, "Support", seconds=9)]))
+    ticker.add(outcome_events([Outcome("k2", ABANDONED, late, 7, "Support", seconds=9)]))
+    assert [e.at for e in ticker.latest(5)] == [late, late - 30]
+    added = ticker.added
+    # 06:00: a new day, its list empty but for its own events
+    ticker.add(outcome_events([Outcome("k3", ABANDONED, late + 61, 7, "Support", seconds=9)]))
+    assert [e.at for e in ticker.latest(5)] == [late + 61]
+    assert ticker.added > added + 1  # the views redraw: yesterday's events are gone
+    # an event of yesterday arriving now (a hub's late relay) is not today's news
+    ticker.add(outcome_events([Outcome("k4", ABANDONED, late + 1, 7, "Support", seconds=9)]))
+    assert [e.at for e in ticker.latest(5)] == [late + 61]

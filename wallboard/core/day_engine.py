@@ -146,17 +146,44 @@ class DayEngine:
 
     def figures(self, now: float) -> DayFigures:
         """The day's figures as the panels read them: the same rows as `report`, but an
-        agent's row is made only when a panel reads it (a board shows a few hundred of a
-        centre's agents, and making all 2,000 rows each poll was most of what counting
-        the day cost the board)."""
+        agent's row is made from the count when a panel first reads it (a board shows a
+        few hundred of a centre's agents, and making all 2,000 rows each poll was most of
+        what counting the day cost the board). Made anew after each poll: a row first read
+        after a later poll is that poll's."""
         metrics = self.metrics
-        day = self.calendar.day_of(now).isoformat() if metrics is None else metrics.day.isoformat()
         if metrics is None:
+            day = self.calendar.day_of(now).isoformat()
             return DayFigures.from_report({"day": day, "queues": [], "agents": []})
-        agents = with_open_time(metrics, self.tracker)
         return DayFigures.from_counts(
-            day, queue_figures(metrics, self.live, now), agents.agents, agent_row
+            metrics.day.isoformat(),
+            queue_figures(metrics, self.live, now),
+            self._agent_keys,
+            self._agent_row,
         )
+
+    def _agent_keys(self) -> set[str]:
+        metrics = self.metrics
+        counted = set(metrics.agents) if metrics is not None else set()
+        return counted | set(self.tracker.open_agents())
+
+    def _agent_row(self, key: str) -> dict[str, Any] | None:
+        """One agent's row as `report` gives it, open time added; None for an agent the
+        day has not seen."""
+        metrics, upto = self.metrics, self.tracker.last_poll
+        if metrics is None:
+            return None
+        counted = metrics.agents.get(key)
+        agent = counted.copy() if counted is not None else AgentDay(key, key)
+
+        def credit(_key: str, _name: str, category: str | int, seconds: float) -> None:
+            agent.credit(category, seconds)
+
+        name = self.tracker.credit_open_time_of(key, upto, credit) if upto is not None else None
+        if counted is None:
+            if name is None:
+                return None
+            agent.name = name or key
+        return agent_row(agent)
 
     def queue_report(self, now: float) -> dict[str, Any]:
         """Only the queues' figures (`{"queues": [...]}`): what the alert rules read, without

@@ -8,11 +8,9 @@ once per report rather than by every panel on every draw.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
-
-_Counts = TypeVar("_Counts")
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,42 +89,46 @@ class DayFigures:
         cls,
         day: str,
         queue_rows: list[dict[str, Any]],
-        agents: Mapping[str, _Counts],
-        make_row: Callable[[_Counts], Mapping[str, Any]],
+        agent_keys: Callable[[], Iterable[str]],
+        agent_row: Callable[[str], Mapping[str, Any] | None],
     ) -> DayFigures:
         """Figures straight from the counters (in-process counting): the queues' rows as
-        given, an agent's row made by `make_row` from its counters when first read.
-        `agents` must not change afterwards (a report's copies)."""
+        given, an agent's row made by `agent_row` when first read (None: no such agent)."""
         figures = cls.from_report({"day": day, "queues": queue_rows, "agents": []})
         return cls(
             day=figures.day,
             queues=figures.queues,
-            agents=RowsOnDemand(agents, make_row),
+            agents=RowsOnDemand(agent_keys, agent_row),
             centre=figures.centre,
         )
 
 
-class RowsOnDemand(Mapping[str, Mapping[str, Any]], Generic[_Counts]):
-    """Agents' rows made from their counters on first read, then kept."""
+class RowsOnDemand(Mapping[str, Mapping[str, Any]]):
+    """Agents' rows made on first read, then kept (a panel reads a few of thousands)."""
 
     def __init__(
-        self, counts: Mapping[str, _Counts], make_row: Callable[[_Counts], Mapping[str, Any]]
+        self,
+        keys: Callable[[], Iterable[str]],
+        make_row: Callable[[str], Mapping[str, Any] | None],
     ) -> None:
-        self._counts = counts
+        self._keys = keys
         self._make_row = make_row
-        self._rows: dict[str, Mapping[str, Any]] = {}
+        self._rows: dict[str, Mapping[str, Any] | None] = {}
 
     def __getitem__(self, username: str) -> Mapping[str, Any]:
-        row = self._rows.get(username)
+        if username in self._rows:
+            row = self._rows[username]
+        else:
+            row = self._rows[username] = self._make_row(username)
         if row is None:
-            row = self._rows[username] = self._make_row(self._counts[username])
+            raise KeyError(username)
         return row
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._counts)
+        return iter(sorted(self._keys()))
 
     def __len__(self) -> int:
-        return len(self._counts)
+        return len(set(self._keys()))
 
 
 def _rows(value: object) -> list[Mapping[str, Any]]:

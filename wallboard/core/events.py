@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from wallboard.core.alerts import Alert
 from wallboard.core.board import AgentView
+from wallboard.core.calendar import DayCalendar
 from wallboard.core.day_metrics import ABANDONED, ANSWERED, MISSED, Outcome
 from wallboard.core.durations import format_duration
 from wallboard.core.text import plain
@@ -142,17 +143,41 @@ def cleared_events(alerts: Iterable[Alert]) -> list[Event]:
 
 
 class Ticker:
-    """Today's events, newest first, bounded by `MAX_EVENTS`."""
+    """Today's events, newest first, bounded by `limit`.
 
-    def __init__(self, limit: int = MAX_EVENTS) -> None:
+    With a `calendar`, the list is the business day's: the first event of a new day
+    empties it (a board on a wall for weeks must not list yesterday under "today"), and an
+    event dated before the current day (a late relay) is left out.
+    """
+
+    def __init__(self, limit: int = MAX_EVENTS, calendar: DayCalendar | None = None) -> None:
         self.events: deque[Event] = deque(maxlen=limit)
         self.added = 0  # how many were ever added: a view redraws when this moves
+        self.calendar = calendar
+        self._day_start = float("-inf")  # the current day's bounds (UTC), with a calendar
+        self._day_end = float("-inf")
 
     def add(self, events: Iterable[Event]) -> None:
         """Add events (each batch in time order, oldest first)."""
         for event in sorted(events, key=lambda e: e.at):
+            if self.calendar is not None and not self._today(event.at):
+                continue
             self.events.appendleft(event)
             self.added += 1
+
+    def _today(self, at: float) -> bool:
+        """Whether an event at `at` belongs on today's list (a later day starts a new one)."""
+        if at < self._day_start:
+            return False
+        if at >= self._day_end:
+            assert self.calendar is not None
+            day = self.calendar.day_of(at)
+            self._day_start = self.calendar.start_of(day)
+            self._day_end = self.calendar.end_of(day)
+            if self.events:
+                self.events.clear()
+                self.added += 1  # the views redraw: what they show is gone
+        return True
 
     def latest(self, count: int) -> list[Event]:
         """The newest `count` events."""

@@ -516,6 +516,15 @@ class OutcomeTracker:
         for key, presence in self._presence.items():
             self._credit_open(key, presence, upto, credit)
 
+    def credit_open_time_of(self, key: str, upto: float, credit: Credit) -> str | None:
+        """Credit one agent's open segments up to `upto` (as `credit_open_time`); returns
+        the agent's name, or None when the last answer did not have the agent."""
+        presence = self._presence.get(key)
+        if presence is None:
+            return None
+        self._credit_open(key, presence, upto, credit)
+        return presence.name
+
     def open_agents(self) -> dict[str, str]:
         """Agent key to name for every agent seen in the last answer."""
         return {key: presence.name for key, presence in self._presence.items()}

@@ -286,7 +286,7 @@ class WallboardApp(App[int]):
         self.metrics = FrameMetrics()
         # The ticker: today's events, newest first (core/events.py); paused while its full
         # list is open. Following a hub, its outcomes are taken once each (`_hub_events`).
-        self.ticker = Ticker()
+        self.ticker = Ticker(calendar=self.options.calendar)
         self.ticker_paused = False
         self._hub_events = SeenEvents()
         self._ticker_drawn: tuple[object, ...] | None = None
