@@ -19,6 +19,7 @@ from wallboard.config import Settings
 from wallboard.core.alerts import AlertBook
 from wallboard.core.board import WaitThresholds
 from wallboard.core.clock import Clock, SystemClock
+from wallboard.core.snapshot import Snapshot
 from wallboard.hub.alert_watch import AlertWatch
 from wallboard.hub.recorder import DayRecorder
 from wallboard.hub.setup import alert_watch, open_recorder
@@ -207,8 +208,6 @@ def make_demo_app(
     `recording`, every poll from then on is recorded (not the warm-up's)."""
     clock = clock if clock is not None else SystemClock()
     centre = demo_centre(agents=agents, queues=queues, seed=seed, now=clock.now())
-    if recorder is not None:
-        warm_up_demo_day(centre, recorder, clock)
     source: Source = PollingSource(
         demo_source(
             agents=agents,
@@ -224,7 +223,11 @@ def make_demo_app(
     )
     if recording is not None:
         source = RecordingSource(source, recording, clock)
-    return WallboardApp(source, clock, options, recorder=recorder, alerts=alerts)
+    app = WallboardApp(source, clock, options, recorder=recorder, alerts=alerts)
+    if recorder is not None:
+        # Before the source's first poll: the warm-up moves the centre up to now.
+        warm_up_demo_day(centre, recorder, clock, also=app.take_earlier)
+    return app
 
 
 def demo_centre(*, agents: int, queues: int, seed: int, now: float) -> CallCentre:
@@ -240,8 +243,14 @@ def demo_centre(*, agents: int, queues: int, seed: int, now: float) -> CallCentr
     )
 
 
-def warm_up_demo_day(centre: CallCentre, recorder: DayRecorder, clock: Clock) -> WarmUp:
-    """Count the simulated centre's hours up to now into `recorder`, before the first frame.
+def warm_up_demo_day(
+    centre: CallCentre,
+    recorder: DayRecorder,
+    clock: Clock,
+    also: Callable[[Snapshot], None] | None = None,
+) -> WarmUp:
+    """Count the simulated centre's hours up to now into `recorder`, before the first frame
+    (and hand each snapshot to `also`: the board's queue trends and agents' timelines).
 
     The day engine polls every `DEMO_WARM_UP_STEP_S` meanwhile (its windows follow the
     interval), then at the board's own interval again."""
@@ -253,9 +262,15 @@ def warm_up_demo_day(centre: CallCentre, recorder: DayRecorder, clock: Clock) ->
     live = engine.interval_s, engine.tracker.interval_s
     engine.interval_s = engine.tracker.interval_s = DEMO_WARM_UP_STEP_S
     try:
+
+        def record(snapshot: Snapshot) -> None:
+            recorder.record(snapshot)
+            if also is not None:
+                also(snapshot)
+
         return warm_up_day(
             centre,
-            recorder.record,
+            record,
             end=clock.now(),
             step_s=DEMO_WARM_UP_STEP_S,
             budget_s=DEMO_WARM_UP_BUDGET_S,

@@ -65,6 +65,21 @@ async def test_the_demos_first_picture_is_a_busy_centre_with_todays_figures(
             assert row is not None and row["answered"] > 0, queue.name
             assert row["service_level_pct"] is not None
         assert sum(1 for row in day.agents.values() if row["answered"]) > 20
+        # The queues' trends and the agents' timelines show the warmed-up hour too: a
+        # sample for (nearly) every minute of the last hour, and a day's strip per agent.
+        now = app.clock.now()
+        for queue in board.queues:
+            series = app.waiting_trend.series(queue.queue_id, now, 60)
+            assert sum(value is not None for value in series) >= 55, queue.name
+        assert any(v for q in board.queues for v in app.waiting_trend.series(q.queue_id, now, 60))
+        strip = app.timeline.row(board.agents[0].key)
+        assert strip is not None and strip.started_utc <= now - 3600
+        # The live board goes on from the warm-up's: an away agent's time in status is
+        # known (not "≥") unless the state began before the warm-up.
+        away = [
+            a for a in board.agents if a.extension.status not in (None, 1) and not a.extension.calls
+        ]
+        assert away and sum(a.since_exact for a in away) > len(away) // 2
         # Wrap-up shows as Administrative time (status 5), never as available.
         assert any(ext.status == 5 and not ext.calls for ext in board.snapshot.extensions)
         # The peak is on: every agent busy while callers queue, which the board raises.

@@ -254,6 +254,7 @@ class WallboardApp(App[int]):
         self.clock = clock
         self.options = options or BoardOptions()
         self.board = Board(self.options.thresholds, self.options.statuses)
+        self._earlier_board: Board | None = None  # `take_earlier`'s, until the first live one
         self.health = Health(
             source=source.name,
             interval_s=self.options.interval_s,
@@ -397,6 +398,11 @@ class WallboardApp(App[int]):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Take a new snapshot: feed the board, then redraw what changed."""
         now = self.clock.now()
+        earlier, self._earlier_board = self._earlier_board, None
+        if earlier is not None and self.board.snapshot is None:
+            # The warm-up watched the centre up to now: the live board goes on from its
+            # board, so a state begun meanwhile has a known start (not "≥").
+            self.board = earlier
         before = self.board.agents
         try:
             self.board.apply(snapshot, now)
@@ -427,6 +433,25 @@ class WallboardApp(App[int]):
         self._show_queues()
         self._refresh_detail_target()
         self.redraw_timers()
+
+    def take_earlier(self, snapshot: Snapshot) -> None:
+        """An earlier snapshot, before the first live one (the demo's warm-up of its day):
+        into the queues' trends, the agents' timelines of the day and a board the first
+        live snapshot goes on from, as if the board had been watching then. The picture,
+        the ticker and the alerts start with the first live snapshot; the day's counting
+        is the recorder's, fed by the caller."""
+        if self.board.snapshot is not None:
+            return  # live already: history must not be drawn over what was seen
+        board = self._earlier_board
+        if board is None:
+            board = self._earlier_board = Board(self.options.thresholds, self.options.statuses)
+        now = snapshot.fetched_at
+        try:
+            board.apply(snapshot, now)
+            self.waiting_trend.record(board.queues, now)
+            self.timeline.record(((a.key, a.style) for a in board.agents), now)
+        except Exception as error:  # history must never take the live picture down
+            self.log.error("an earlier snapshot could not be taken", error=repr(error))
 
     def _count_day(self, snapshot: Snapshot) -> Sequence[Outcome]:
         """Count the snapshot into the day; returns the poll's outcomes (for the ticker)."""
