@@ -112,19 +112,56 @@ def test_a_new_business_day_starts_an_empty_list_and_late_events_stay_off_it():
     from datetime import time as day_time
 
     from wallboard.core.calendar import DayCalendar
+    from wallboard.core.events import LATE_GRACE_S
 
     calendar = DayCalendar(UTC, day_time(6, 0))  # the centre's day starts at 06:00 UTC
     ticker = Ticker(calendar=calendar)
     day_start = calendar.start_of(calendar.day_of(T0))
     late = day_start + 86400 - 60  # 05:59 the next morning: still this business day
-    ticker.add(outcome_events([Outcome("k1", ABANDONED, late - 30, 7, "Support", seconds=9)]))
-    ticker.add(outcome_events([Outcome("k2", ABANDONED, late, 7, "Support", seconds=9)]))
+
+    def abandon(key: str, at: float) -> list:
+        return outcome_events([Outcome(key, ABANDONED, at, 7, "Support", seconds=9)])
+
+    assert not ticker.roll(late - 30)
+    ticker.add(abandon("k1", late - 30))
+    assert not ticker.roll(late)
+    ticker.add(abandon("k2", late))
     assert [e.at for e in ticker.latest(5)] == [late, late - 30]
     added = ticker.added
-    # 06:00: a new day, its list empty but for its own events
-    ticker.add(outcome_events([Outcome("k3", ABANDONED, late + 61, 7, "Support", seconds=9)]))
-    assert [e.at for e in ticker.latest(5)] == [late + 61]
-    assert ticker.added > added + 1  # the views redraw: yesterday's events are gone
-    # an event of yesterday arriving now (a hub's late relay) is not today's news
-    ticker.add(outcome_events([Outcome("k4", ABANDONED, late + 1, 7, "Support", seconds=9)]))
-    assert [e.at for e in ticker.latest(5)] == [late + 61]
+    # 06:00 on the board's clock: a new day, its list empty (nothing needs to happen first)
+    assert ticker.roll(late + 61)
+    assert ticker.latest(5) == [] and ticker.added == added + 1
+    assert not ticker.roll(late + 62)
+    # an event of yesterday arriving now (a hub's late relay) is not today's news, but one
+    # a few seconds before the day's start (a hub's clock a little behind) is
+    ticker.add(abandon("k3", late + 60 - LATE_GRACE_S - 1))
+    ticker.add(abandon("k4", late + 55))
+    ticker.add(abandon("k5", late + 70))
+    assert [e.at for e in ticker.latest(5)] == [late + 70, late + 55]
+
+
+def test_events_times_never_move_the_day_nor_break_the_list():
+    """Events come from outside (a hub's feed): a time far in the future, or one no
+    calendar can place, is listed as it is and leaves the day to the board's clock."""
+    from datetime import UTC
+
+    from wallboard.core.calendar import DayCalendar
+
+    ticker = Ticker(calendar=DayCalendar(UTC))
+    ticker.roll(T0)
+    events = [
+        *outcome_events([Outcome("far", ABANDONED, 1e12, 7, "Support", seconds=9)]),
+        *outcome_events([Outcome("ok", ABANDONED, T0 + 1, 7, "Support", seconds=9)]),
+    ]
+    ticker.add(events)
+    assert {e.at for e in ticker.latest(5)} == {1e12, T0 + 1}
+    assert not ticker.roll(T0 + 2)  # still today: the far event did not move the day
+    ticker.add(outcome_events([Outcome("k", ABANDONED, T0 + 3, 7, "Support", seconds=9)]))
+    assert len(ticker.events) == 3
+
+
+def test_without_a_calendar_the_list_is_never_emptied():
+    ticker = Ticker()
+    ticker.add(outcome_events([Outcome("k", ABANDONED, T0, 7, "Support", seconds=9)]))
+    assert not ticker.roll(T0 + 10 * 86400)
+    assert len(ticker.events) == 1

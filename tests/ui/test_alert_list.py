@@ -114,3 +114,8 @@ async def test_ticks_check_alerts_only_when_no_poll_came_for_a_while(clock: Fake
         assert gaps and all(gap == ALERT_CHECK_S for gap in gaps)
         assert "centre:stale" in app.alerts.book.active
         assert "No fresh data" in app.alerts.book.active["centre:stale"].text
+        # The wall clock set back an hour: the next tick checks (never an hour's silence).
+        checked = len(checks)
+        clock.advance(-3600)
+        app.tick()
+        assert len(checks) == checked + 1

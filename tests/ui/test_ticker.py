@@ -241,3 +241,37 @@ async def test_following_a_hub_takes_its_outcomes_once_each(clock: FakeClock) ->
         assert line(app).startswith(
             "Latest (t): 0504445566 abandoned Support after 0:30 · Yossi Cohen answered"
         )
+
+
+async def test_midnight_empties_todays_list_on_the_tick_with_nothing_happening(
+    clock: FakeClock,
+) -> None:
+    """A wall board at a centre closed overnight: yesterday's events leave the line and the
+    panel at the start of the day, not with the first call of the morning."""
+    app = make_app(clock)
+    async with running(app, size=(220, 50)) as pilot:
+        app.show_hub_state(
+            HubState("hub-1", 5.0, events=(Event(clock.now() - 3, ANSWERED, who="Yossi Cohen"),))
+        )
+        await settle(pilot)
+        assert "Yossi Cohen answered" in line(app)
+        midnight = (clock.now() // 86400 + 1) * 86400
+        clock.advance(midnight + 1 - clock.now())
+        app.tick()
+        await settle(pilot)
+        assert line(app) == "Latest (t): nothing yet today"
+        assert "Yossi Cohen" not in screen_text(app)
+
+
+async def test_an_event_no_clock_can_show_is_listed_without_harm(clock: FakeClock) -> None:
+    """The feed's decoder drops such events; the board must not fail on one anyway."""
+    app = make_app(clock)
+    async with running(app, size=(220, 50)) as pilot:
+        odd = Event(1e12, ABANDONED, phone="0504445566", queue="Support", seconds=30)
+        fine = Event(clock.now() - 1, ANSWERED, who="Yossi Cohen", seconds=36)
+        app.show_hub_state(HubState("hub-1", 5.0, events=(odd, fine)))
+        app.tick()
+        await settle(pilot)
+        assert {event.at for event in app.ticker.events} == {1e12, clock.now() - 1}
+        assert "Yossi Cohen answered" in line(app)
+        assert "--:--:--" in screen_text(app)  # the panel's time column for the odd one

@@ -262,6 +262,8 @@ def test_events_arrive_plain_and_one_malformed_event_never_drops_the_others() ->
         "not an object",
         {**good, "at": "soon"},
         {**good, "kind": "exploded"},
+        {**good, "at": 1e12},  # year 33658: no clock shows it
+        {**good, "at": 0},  # 1970: not an event of any board's day
         {**good, "seconds": -4, "who": ["x"], "level": "panic"},
         good,
         {"at": 1_800_000_001.5, "kind": "alert", "detail": "Sales: 5 waiting", "level": "alert"},

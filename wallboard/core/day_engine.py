@@ -71,6 +71,7 @@ class DayEngine:
         self.metrics: DayMetrics | None = None
         self.live: dict[int, LiveQueue] = {}
         self._dirty_agents: set[str] = set()
+        self._polls = 0  # snapshots counted (what `figures` knows its rows' age by)
         if stored is None:
             self.tracker = OutcomeTracker(interval_s)
             return
@@ -87,6 +88,7 @@ class DayEngine:
         last = self.tracker.last_poll
         if last is not None and now <= last:
             return None
+        self._polls += 1  # from here the count moves: figures made before are out of date
         today = self.calendar.day_of(now)
         closed_day: date | None = None
         closed_rows: tuple[dict[str, Any], ...] = ()
@@ -148,23 +150,27 @@ class DayEngine:
         """The day's figures as the panels read them: the same rows as `report`, but an
         agent's row is made from the count when a panel first reads it (a board shows a
         few hundred of a centre's agents, and making all 2,000 rows each poll was most of
-        what counting the day cost the board). Made anew after each poll: a row first read
-        after a later poll is that poll's."""
+        what counting the day cost the board). The figures are this poll's: once another
+        poll is counted, an agent's row not read yet is None (never a mix of two polls;
+        the app makes new figures after each poll)."""
         metrics = self.metrics
         if metrics is None:
             day = self.calendar.day_of(now).isoformat()
             return DayFigures.from_report({"day": day, "queues": [], "agents": []})
-        return DayFigures.from_counts(
-            metrics.day.isoformat(),
-            queue_figures(metrics, self.live, now),
-            self._agent_keys,
-            self._agent_row,
-        )
+        polls = self._polls
 
-    def _agent_keys(self) -> set[str]:
-        metrics = self.metrics
-        counted = set(metrics.agents) if metrics is not None else set()
-        return counted | set(self.tracker.open_agents())
+        def keys() -> set[str]:
+            if self._polls != polls:
+                return set()
+            open_agents = self.tracker.open_agents() if self.tracker.last_poll is not None else {}
+            return set(metrics.agents) | set(open_agents)
+
+        def row(key: str) -> dict[str, Any] | None:
+            return self._agent_row(key) if self._polls == polls else None
+
+        return DayFigures.from_counts(
+            metrics.day.isoformat(), queue_figures(metrics, self.live, now), keys, row
+        )
 
     def _agent_row(self, key: str) -> dict[str, Any] | None:
         """One agent's row as `report` gives it, open time added; None for an agent the

@@ -104,7 +104,12 @@ class DayFigures:
 
 
 class RowsOnDemand(Mapping[str, Mapping[str, Any]]):
-    """Agents' rows made on first read, then kept (a panel reads a few of thousands)."""
+    """Agents' rows made on first read, then kept (a panel reads a few of thousands).
+
+    `make_row` gives None for an agent without a row; a row that cannot be made (a
+    damaged stored record, say) is None too: a panel draws "—" for it, and the board goes
+    on. Iterating makes every row (for tests and tools, not for drawing).
+    """
 
     def __init__(
         self,
@@ -115,20 +120,29 @@ class RowsOnDemand(Mapping[str, Mapping[str, Any]]):
         self._make_row = make_row
         self._rows: dict[str, Mapping[str, Any] | None] = {}
 
-    def __getitem__(self, username: str) -> Mapping[str, Any]:
+    def _row(self, username: str) -> Mapping[str, Any] | None:
         if username in self._rows:
-            row = self._rows[username]
-        else:
-            row = self._rows[username] = self._make_row(username)
+            return self._rows[username]
+        try:
+            row = self._make_row(username)
+        except Exception:  # one agent's figures must never take the panels down
+            row = None
+        self._rows[username] = row
+        return row
+
+    def __getitem__(self, username: str) -> Mapping[str, Any]:
+        row = self._row(username)
         if row is None:
             raise KeyError(username)
         return row
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._keys()))
+        made = {key for key, row in self._rows.items() if row is not None}
+        keys = sorted(made | set(self._keys()))
+        return iter([key for key in keys if self._row(key) is not None])
 
     def __len__(self) -> int:
-        return len(set(self._keys()))
+        return sum(1 for _ in self)
 
 
 def _rows(value: object) -> list[Mapping[str, Any]]:

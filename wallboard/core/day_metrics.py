@@ -263,17 +263,17 @@ class AgentDay:
         open time to copies). Built directly: `dataclasses.replace` costs six times as much,
         and a report copies every agent of the centre each poll."""
         return AgentDay(
-            self.key,
-            self.name,
-            self.answered,
-            self.missed,
-            self.outgoing,
-            self.handled,
-            self.handle_total,
-            self.talk_s,
-            self.hold_s,
-            dict(self.status_s),
-            self.missed_in_a_row,
+            key=self.key,
+            name=self.name,
+            answered=self.answered,
+            missed=self.missed,
+            outgoing=self.outgoing,
+            handled=self.handled,
+            handle_total=self.handle_total,
+            talk_s=self.talk_s,
+            hold_s=self.hold_s,
+            status_s=dict(self.status_s),
+            missed_in_a_row=self.missed_in_a_row,
         )
 
     @property

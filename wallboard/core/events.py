@@ -22,6 +22,9 @@ from wallboard.core.text import plain
 
 # Today's events kept for the full list (a busy centre's day is a few thousand).
 MAX_EVENTS = 5000
+# An event this much older than the day's start still goes on the new day's list: the
+# clocks of a hub and of the boards it feeds differ by a little.
+LATE_GRACE_S = 60.0
 
 STATUS = "status"
 ALERT = "alert"
@@ -145,39 +148,53 @@ def cleared_events(alerts: Iterable[Alert]) -> list[Event]:
 class Ticker:
     """Today's events, newest first, bounded by `limit`.
 
-    With a `calendar`, the list is the business day's: the first event of a new day
-    empties it (a board on a wall for weeks must not list yesterday under "today"), and an
-    event dated before the current day (a late relay) is left out.
+    With a `calendar`, the list is the business day's: `roll` (the board's clock, at each
+    poll and tick) empties it when a new day starts, so a board on a wall for weeks never
+    lists yesterday under "today", even where nothing happens overnight; an event dated
+    before the day's start (beyond `LATE_GRACE_S`: a hub's clock a little behind) is left
+    out. Events' own times never move the day: they come from outside (a hub's feed).
     """
 
     def __init__(self, limit: int = MAX_EVENTS, calendar: DayCalendar | None = None) -> None:
         self.events: deque[Event] = deque(maxlen=limit)
-        self.added = 0  # how many were ever added: a view redraws when this moves
+        # Moves when the list changes (events added, or the day's list emptied): a view
+        # redraws when it moves.
+        self.added = 0
         self.calendar = calendar
-        self._day_start = float("-inf")  # the current day's bounds (UTC), with a calendar
-        self._day_end = float("-inf")
+        self._day_start: float | None = None  # the current day's bounds (UTC), once rolled
+        self._day_end = 0.0
+
+    def roll(self, now: float) -> bool:
+        """Follow the board's clock into a new business day; True if the list was emptied."""
+        calendar = self.calendar
+        if calendar is None:
+            return False
+        start = self._day_start
+        if start is not None and start <= now < self._day_end:
+            return False
+        day = calendar.day_of(now)
+        self._day_start, self._day_end = calendar.start_of(day), calendar.end_of(day)
+        if start is None:
+            # The first day: only its own events (and the grace's) are today's.
+            kept = [e for e in self.events if e.at >= self._day_start - LATE_GRACE_S]
+            if len(kept) == len(self.events):
+                return False
+            self.events = deque(kept, maxlen=self.events.maxlen)
+        elif not self.events:
+            return False
+        else:
+            self.events.clear()
+        self.added += 1
+        return True
 
     def add(self, events: Iterable[Event]) -> None:
         """Add events (each batch in time order, oldest first)."""
+        start = self._day_start
         for event in sorted(events, key=lambda e: e.at):
-            if self.calendar is not None and not self._today(event.at):
-                continue
+            if start is not None and event.at < start - LATE_GRACE_S:
+                continue  # yesterday's, arriving late
             self.events.appendleft(event)
             self.added += 1
-
-    def _today(self, at: float) -> bool:
-        """Whether an event at `at` belongs on today's list (a later day starts a new one)."""
-        if at < self._day_start:
-            return False
-        if at >= self._day_end:
-            assert self.calendar is not None
-            day = self.calendar.day_of(at)
-            self._day_start = self.calendar.start_of(day)
-            self._day_end = self.calendar.end_of(day)
-            if self.events:
-                self.events.clear()
-                self.added += 1  # the views redraw: what they show is gone
-        return True
 
     def latest(self, count: int) -> list[Event]:
         """The newest `count` events."""

@@ -46,7 +46,7 @@ import orjson
 from pydantic import BaseModel
 
 from wallboard.api.errors import ProtocolError
-from wallboard.api.models import Extension, Queue
+from wallboard.api.models import MAX_EPOCH, MIN_EPOCH, Extension, Queue
 from wallboard.api.parse import ParseMemo, SkippedItem, parse_extensions, parse_queues
 from wallboard.core.day_metrics import ABANDONED, ANSWERED, MISSED
 from wallboard.core.events import ALERT, STATUS, Event
@@ -589,7 +589,8 @@ def _event(raw: Any) -> Event | None:
         return None
     at: Any = raw.get("at")
     kind, seconds = raw.get("kind"), raw.get("seconds")
-    if not _finite_non_negative(at) or kind not in EVENT_KINDS:
+    # A time no clock can show (the far future, 1970) is not an event's: dropped alone.
+    if not _finite_non_negative(at) or not MIN_EPOCH <= at <= MAX_EPOCH or kind not in EVENT_KINDS:
         return None
     if not _finite_non_negative(seconds):
         seconds = None

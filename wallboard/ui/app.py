@@ -255,6 +255,7 @@ class WallboardApp(App[int]):
         self.options = options or BoardOptions()
         self.board = Board(self.options.thresholds, self.options.statuses)
         self._earlier_board: Board | None = None  # `take_earlier`'s, until the first live one
+        self._earlier_failed = False
         self.health = Health(
             source=source.name,
             interval_s=self.options.interval_s,
@@ -416,6 +417,7 @@ class WallboardApp(App[int]):
             return
         outcomes = self._count_day(snapshot)
         self._follow_timeline(now)
+        self._roll_ticker(now)
         # A hub's snapshot is as old as the hub's poll, not as old as its arrival here.
         dated = min(now, snapshot.fetched_at) if self._relayed() else now
         self._take_events(before, outcomes, dated)
@@ -440,18 +442,21 @@ class WallboardApp(App[int]):
         live snapshot goes on from, as if the board had been watching then. The picture,
         the ticker and the alerts start with the first live snapshot; the day's counting
         is the recorder's, fed by the caller."""
-        if self.board.snapshot is not None:
-            return  # live already: history must not be drawn over what was seen
+        if self.board.snapshot is not None or self._earlier_failed:
+            return  # live already (history must not be drawn over what was seen), or broken
         board = self._earlier_board
         if board is None:
             board = self._earlier_board = Board(self.options.thresholds, self.options.statuses)
-        now = snapshot.fetched_at
         try:
+            now = snapshot.fetched_at
             board.apply(snapshot, now)
             self.waiting_trend.record(board.queues, now)
             self.timeline.record(((a.key, a.style) for a in board.agents), now)
         except Exception as error:  # history must never take the live picture down
             self.log.error("an earlier snapshot could not be taken", error=repr(error))
+            # A board half through a snapshot must not become the live one; no more history.
+            self._earlier_board = None
+            self._earlier_failed = True
 
     def _count_day(self, snapshot: Snapshot) -> Sequence[Outcome]:
         """Count the snapshot into the day; returns the poll's outcomes (for the ticker)."""
@@ -523,7 +528,7 @@ class WallboardApp(App[int]):
     def day_figures(self) -> DayFigures:
         """The day's figures as the panels read them: made from the counted day when first
         read after a snapshot (a replay catching up counts hundreds of polls between two
-        draws, and the report copies every agent's counters), or the hub's report."""
+        draws), or the hub's report."""
         if self._day_figures_due and self.recorder is not None:
             self._day_figures_due = False
             try:
@@ -823,6 +828,7 @@ class WallboardApp(App[int]):
         now = self.clock.now()
         if advance:
             self._ticks += 1
+            self._roll_ticker(now)
         shown = self._timer_time(now, advance)
         grid.show_time(shown)
         queues.show_time(shown)
@@ -865,7 +871,9 @@ class WallboardApp(App[int]):
         )
         if self.detail_for is not None:
             self._show_detail(shown)
-        if advance and now - self._alerts_checked_at >= ALERT_CHECK_S:
+        since_check = now - self._alerts_checked_at
+        # (Negative: the clock was set back; checking then is cheaper than missing a while.)
+        if advance and (since_check >= ALERT_CHECK_S or since_check < 0):
             self.check_alerts(now)
         if advance and self.wall and self.wall_rotation.update(self.clock.monotonic()):
             self._show_wall_view()
@@ -1189,11 +1197,22 @@ class WallboardApp(App[int]):
         (from the snapshots it shows and the alerts it relays): not taken twice."""
         self.add_events(self._hub_events.fresh(e for e in events if e.kind in OUTCOME_KINDS))
 
+    def _roll_ticker(self, now: float) -> None:
+        """A new business day starts an empty list of today's events."""
+        try:
+            if self.ticker.roll(now):
+                self.draw_ticker()
+        except Exception as error:  # the ticker must never take the live picture down
+            self.log.error("the ticker could not follow the day", error=repr(error))
+
     def add_events(self, events: Iterable[Event]) -> None:
         """Put events on the ticker (a batch in any order) and draw them."""
         batch = list(events)
         if batch:
-            self.ticker.add(batch)
+            try:
+                self.ticker.add(batch)
+            except Exception as error:  # the ticker must never take the live picture down
+                self.log.error("ticker events could not be added", error=repr(error))
             self.draw_ticker()
 
     def draw_ticker(self, force: bool = False) -> None:

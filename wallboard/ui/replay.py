@@ -73,12 +73,11 @@ class ReplayControls(Protocol):
 
 
 class _CatchingUpCounter:
-    """The day's counter, without the day's report while a replay catches up.
+    """The day's counter, without the day's figures while a replay catches up.
 
     Every record is counted as it comes (so the figures, the ticker's outcomes and the
-    alerts are the day's), but the full report the panels read is made once the jump has
-    caught up, not for each of the hundreds of polls on the way: it is most of the cost of
-    a poll at a large centre.
+    alerts are the day's), but the figures the panels read are made once the jump has
+    caught up, not for each of the hundreds of polls on the way.
     """
 
     def __init__(self, counter: Any, replay: Any) -> None:

@@ -35,9 +35,13 @@ def event_sentence(event: Event, show_phone: Callable[[str], str]) -> str:
 
 
 def event_clock(at: float, local_time: bool) -> str:
-    """When an event happened, as HH:MM:SS (the machine's zone or UTC)."""
-    stamp = datetime.fromtimestamp(at, UTC)
-    return (stamp.astimezone() if local_time else stamp).strftime("%H:%M:%S")
+    """When an event happened, as HH:MM:SS (the machine's zone or UTC); dashes for a time
+    no clock can show (the feed drops those, but a list must never fail to draw)."""
+    try:
+        stamp = datetime.fromtimestamp(at, UTC)
+        return (stamp.astimezone() if local_time else stamp).strftime("%H:%M:%S")
+    except (ValueError, OverflowError, OSError):
+        return "--:--:--"
 
 
 def event_text(
