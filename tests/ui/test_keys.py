@@ -661,7 +661,8 @@ async def test_wall_mode_high_contrast_unless_a_theme_is_named_and_pages(board_a
         pages = g.page_count()
         assert pages > 1
         assert g.scroll_y == 0
-        for _ in range(20):  # every 8 ticks the next page
+        for _ in range(20):  # every 8 seconds the next page
+            app.clock.advance(1)  # type: ignore[attr-defined]
             app.tick()
             if g.scroll_y:
                 break
@@ -671,6 +672,58 @@ async def test_wall_mode_high_contrast_unless_a_theme_is_named_and_pages(board_a
         await press(pilot, "w")
         assert app.theme == "dark"
         assert g.scroll_y == 0
+
+
+async def test_each_wall_visit_to_the_agents_starts_on_page_1_and_shows_every_page(
+    board_app,
+) -> None:
+    """Rotating: the agents' view stays until each page has had its 8 seconds (the other
+    views their 15), and comes back on its first page, after a resize too."""
+    from wallboard.ui.app import WALL_PAGE_SECONDS
+
+    app = board_app(theme=None)
+    async with running(app, size=(80, 18)) as pilot:
+        await press(pilot, "w")
+        g = grid(app)
+        seen: list[tuple[str, int]] = []  # (view, page) each second
+        counts: set[int] = set()  # the grid's pages while on screen
+        for _ in range(120):  # two minutes of a wall, a second a step
+            app.clock.advance(1)
+            app.tick()
+            await pilot.pause()
+            view = app.wall_rotation.view
+            seen.append((view, app._wall_page if view == "agents" else -1))
+            if view == "agents":
+                counts.add(g.page_count())
+        pages = max(counts)  # (the first second of a visit may read the grid before layout)
+        assert pages >= 3
+        visits: list[list[int]] = []
+        for (view, page), (before, _) in zip(seen, [("", -1), *seen], strict=False):
+            if view == "agents":
+                if before != "agents":
+                    visits.append([])
+                visits[-1].append(page)
+        full = [visit for visit in visits if len(visit) >= pages * WALL_PAGE_SECONDS]
+        assert full, visits
+        for visit in visits:
+            assert visit[0] == 0  # every visit starts on page 1
+        for visit in full:
+            # every page, in order, each for its 8 seconds
+            assert [visit.count(page) for page in range(pages)] == [WALL_PAGE_SECONDS] * pages
+        # a resize mid-visit starts the pages again, the title with them
+        while app.wall_rotation.view != "agents":
+            app.clock.advance(1)
+            app.tick()
+        for _ in range(WALL_PAGE_SECONDS):
+            app.clock.advance(1)
+            app.tick()
+        await pilot.pause()
+        assert app._wall_page == 1
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        await pilot.pause()
+        assert app._wall_page == 0
+        assert "page" not in title(g) or "page 1/" in title(g)
 
 
 # --- quit and help --------------------------------------------------------------------------

@@ -77,3 +77,11 @@ def test_restart_gives_the_view_its_full_time() -> None:
 def test_nonsense_is_refused(every_s: float, start: str) -> None:
     with pytest.raises(ValueError):
         WallRotation(0.0, every_s=every_s, start=start)
+
+
+def test_a_view_with_pages_stays_until_each_has_had_its_time():
+    rotation = WallRotation(0.0, every_s=15)
+    assert rotation.update(15.0) and rotation.view == "agents"
+    assert not rotation.update(15.0 + 20, stay_s=24)  # three pages of 8 s: not yet
+    assert rotation.update(15.0 + 24, stay_s=24) and rotation.view == "ticker"
+    assert not rotation.update(39.0 + 14, stay_s=5)  # shorter than every_s: every_s holds

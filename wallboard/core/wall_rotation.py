@@ -34,15 +34,17 @@ class WallRotation:
         self.view: WallView = WALL_VIEWS[0] if start == "rotate" else _view(start)
         self._shown_at = now
 
-    def update(self, now: float) -> bool:
-        """Move on when the view has been on screen long enough; True when it changed.
+    def update(self, now: float, stay_s: float = 0.0) -> bool:
+        """Move on when the view has been on screen long enough (`every_s`, or `stay_s` if
+        longer: the agents' view stays until each of its pages has been shown); True when
+        it changed.
 
         However long since the last call (a board suspended for an hour), the view moves
         one step: the views come round in order, never skipped.
         """
         if now < self._shown_at:
             self._shown_at = now  # the clock went back: count from here
-        if self.pinned or now - self._shown_at < self.every_s:
+        if self.pinned or now - self._shown_at < max(self.every_s, stay_s):
             return False
         self.view = WALL_VIEWS[(WALL_VIEWS.index(self.view) + 1) % len(WALL_VIEWS)]
         self._shown_at = now

@@ -283,6 +283,7 @@ class WallboardApp(App[int]):
         self._timer_now = 0.0
         self._drawn_early: float | None = None  # a tick's time that new data drew early
         self._wall_page = 0
+        self._wall_page_at = 0.0  # when the page on screen came on (monotonic)
         self._wait_styles: dict[WaitLevel, Style] = {}
         self._state_styles: dict[str, Style] = {}
         self.metrics = FrameMetrics()
@@ -875,13 +876,8 @@ class WallboardApp(App[int]):
         # (Negative: the clock was set back; checking then is cheaper than missing a while.)
         if advance and (since_check >= ALERT_CHECK_S or since_check < 0):
             self.check_alerts(now)
-        if advance and self.wall and self.wall_rotation.update(self.clock.monotonic()):
-            self._show_wall_view()
-        if advance and self.wall and self._ticks % WALL_PAGE_SECONDS == 0 and self._agents_shown():
-            pages = grid.page_count()
-            self._wall_page = (self._wall_page + 1) % pages if pages > 1 else 0
-            grid.show_page(self._wall_page)
-            self._set_grid_title(len(grid.agents))
+        if advance and self.wall:
+            self._turn_wall(grid)
 
     # --- themes ---------------------------------------------------------------------------
     def _theme_changed(self, _theme: object) -> None:
@@ -1067,7 +1063,7 @@ class WallboardApp(App[int]):
         queues.redraw_all()
         if self.board.snapshot is not None:
             self._show_queues()  # caller numbers are masked on a wall
-        self._wall_page = 0
+        self._first_wall_page()
         if not wall:
             grid.show_page(0)
             if self.focused is None:
@@ -1178,6 +1174,10 @@ class WallboardApp(App[int]):
         self.screen.set_class(event.size.width < NARROW_WIDTH, "-narrow")
         self.screen.set_class(event.size.width >= WIDE_WIDTH, "-wide")
         self.call_after_refresh(self.draw_ticker, True)  # the panel's height may change
+        if self.wall and self._agents_shown():
+            # Pages are cut anew at the new size: the first again, and its title.
+            self._first_wall_page()
+            self.call_after_refresh(self._agents_back)
 
     # --- the ticker ---------------------------------------------------------------------
     def _take_events(
@@ -1270,9 +1270,36 @@ class WallboardApp(App[int]):
         self.query_one(TickerPanel).max_rows = None if self.wall else SIDE_PANEL_ROWS
         self.draw_ticker(force=True)
         if self.wall and self._agents_shown():
-            # The grid was hidden (no size, one page per row): its page and title are
-            # right only once it is laid out again.
+            # Each visit starts on the first page. The grid was hidden (no size, one page
+            # per row): its page and title are right only once it is laid out again.
+            self._first_wall_page()
             self.call_after_refresh(self._agents_back)
+
+    def _turn_wall(self, grid: AgentGrid) -> None:
+        """The wall's next view when the current one has had its time; in the agents' view,
+        the next page every `WALL_PAGE_SECONDS` (the view stays until each page has had
+        that long, so no page is on screen for a moment only)."""
+        now = self.clock.monotonic()
+        pages = grid.page_count() if self._agents_shown() else 1
+        paged = pages > 1 and self.wall_rotation.view == "agents"
+        stay = pages * WALL_PAGE_SECONDS if paged else 0.0
+        if self.wall_rotation.update(now, stay_s=stay):
+            self._show_wall_view()
+            return
+        if not self._agents_shown():
+            return
+        if now < self._wall_page_at:
+            self._wall_page_at = now  # the clock went back: count from here
+        if now - self._wall_page_at >= WALL_PAGE_SECONDS:
+            self._wall_page_at = now
+            self._wall_page = (self._wall_page + 1) % pages if pages > 1 else 0
+            grid.show_page(self._wall_page)
+            self._set_grid_title(len(grid.agents))
+
+    def _first_wall_page(self) -> None:
+        """The agents' view starts on its first page, with the page's full time."""
+        self._wall_page = 0
+        self._wall_page_at = self.clock.monotonic()
 
     def _agents_shown(self) -> bool:
         """Whether the agent grid is on screen (always, outside wall mode)."""
