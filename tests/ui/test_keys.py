@@ -22,6 +22,7 @@ from ui_support import (
     make_snapshot,
     running,
     screen_text,
+    settle,
     static_text,
     view_lines,
 )
@@ -724,6 +725,29 @@ async def test_each_wall_visit_to_the_agents_starts_on_page_1_and_shows_every_pa
         await pilot.pause()
         assert app._wall_page == 0
         assert "page" not in title(g) or "page 1/" in title(g)
+
+
+async def test_the_cursors_agent_stays_in_view_when_the_grid_reflows(board_app) -> None:
+    """Sorting, a detail pane narrowing the grid, or compact rows move the agents about:
+    the one under the cursor is scrolled back into view each time."""
+
+    def cursor_on_screen(app: WallboardApp) -> bool:
+        return any("▶" in line or "▷" in line for line in view_lines(grid(app)))
+
+    app = board_app()
+    async with running(app, size=(100, 24)) as pilot:
+        g = grid(app)
+        g.focus()
+        await pilot.pause()
+        await press(pilot, *["down"] * 12)  # the last rows
+        await pilot.pause()
+        assert g.scroll_y > 0 and cursor_on_screen(app)
+        chosen = selected_name(app)
+        for keys in (("s",), ("s",), ("enter",), ("escape",), ("c",), ("s",)):
+            await press(pilot, *keys)
+            await settle(pilot)
+            assert selected_name(app) == chosen, keys
+            assert cursor_on_screen(app), (keys, view_lines(g))
 
 
 # --- quit and help --------------------------------------------------------------------------

@@ -724,6 +724,7 @@ class WallboardApp(App[int]):
             return
         self.group_by_team = not self.group_by_team
         self._rearrange()
+        self._show_selected_agent()
 
     def _set_grid_title(self, shown: int) -> None:
         grid = self.query_one(AgentGrid)
@@ -1010,21 +1011,29 @@ class WallboardApp(App[int]):
         elif self.detail_for is not None:
             self.detail_for = None
             self.screen.remove_class("-detail")
+            self._show_selected_agent()
 
     def action_cycle_sort(self) -> None:
         """Next sort order."""
         self.sort = self.sort.next()
         self._rearrange()
+        self._show_selected_agent()
 
     def action_toggle_hidden(self) -> None:
         """Hide or show logged-out agents."""
         self.hide_logged_out = not self.hide_logged_out
         self._rearrange()
+        self._show_selected_agent()
 
     def action_toggle_compact(self) -> None:
         """Tiles or one line per agent."""
         self.compact = not self.compact
         self.query_one(AgentGrid).set_compact(self.compact)
+        self._show_selected_agent()
+
+    def _show_selected_agent(self) -> None:
+        """Once the grid is laid out again, the cursor's agent in view."""
+        self.call_after_refresh(self.query_one(AgentGrid).show_selected)
 
     def action_toggle_wall(self) -> None:
         """Wall mode on or off."""
@@ -1094,6 +1103,7 @@ class WallboardApp(App[int]):
 
     def _open_detail(self) -> None:
         self.screen.add_class("-detail")
+        self._show_selected_agent()  # the pane narrows the grid: its lines reflow
         # The time the other timers read, so the pane's timers turn over with theirs.
         self._show_detail(self._timer_time(self.clock.now(), advance=False))
 

@@ -629,6 +629,13 @@ class AgentGrid(LineView):
         rows = max(1, self.size.height // self.lines_per_row)
         self.action_move(0, direction * rows)
 
+    def show_selected(self) -> None:
+        """Bring the cursor's agent into view (after the user re-sorts, filters or opens a
+        pane: the grid reflows, and the agent they were on must not vanish). Not on polls:
+        a supervisor scrolling away to look is not pulled back every few seconds."""
+        if self.agents and not self.wall:
+            self.select(self.selected)
+
     def select(self, index: int) -> None:
         """Put the cursor on agent `index` and bring it into view."""
         self.selected = index
