@@ -17,6 +17,7 @@ from ui_support import (
     make_app,
     make_snapshot,
     running,
+    screen_text,
     view_lines,
 )
 
@@ -230,6 +231,35 @@ async def test_b_lays_out_right_to_left_names_on_the_board(clock: FakeClock) -> 
         await pilot.press("b")
         await pilot.pause()
         assert "דנה כהן" in "\n".join(view_lines(grid))
+
+
+async def test_b_lays_out_the_tickers_names_too(clock: FakeClock) -> None:
+    """The ticker's line, its panel and the day's list: a Hebrew name inside an event
+    reads right with `b`, the sentence around it left to right."""
+    from wallboard.core.day_metrics import ABANDONED
+    from wallboard.core.events import Event
+    from wallboard.ui.ticker_list import EventLines
+    from wallboard.ui.widgets.ticker_view import TickerLine
+
+    app = make_app(clock)
+    async with running(app, size=(220, 50), snapshot=bidi_snapshot(clock)) as pilot:
+        app.add_events(
+            [Event(clock.now(), ABANDONED, phone="0501", queue="תמיכה טכנית", seconds=30)]
+        )
+        await pilot.pause()
+        line = app.query_one(TickerLine).content
+        assert "abandoned תמיכה טכנית after 0:30" in line
+        await pilot.press("b")
+        await pilot.pause()
+        line = app.query_one(TickerLine).content
+        assert "abandoned תינכט הכימת after 0:30" in line
+        assert "abandoned תינכט הכימת after 0:30" in screen_text(app)  # the panel as well
+        await pilot.press("t")
+        await pilot.pause()
+        listed = app.screen.query_one(EventLines)
+        first = "".join(segment.text for segment in listed.render_line(0))
+        assert "abandoned תינכט הכימת after 0:30" in first
+        await pilot.press("escape")
 
 
 async def test_bidi_reorder_from_the_config(clock: FakeClock) -> None:

@@ -1051,6 +1051,7 @@ class WallboardApp(App[int]):
         queues = self.query_one(QueuePanel)
         queues.bidi_reorder = reorder
         queues.redraw_all()
+        self.draw_ticker(force=True)
 
     def action_refresh_now(self) -> None:
         """Ask the source for fresh data now (a poller polls; a hub's follower cannot)."""
@@ -1241,12 +1242,26 @@ class WallboardApp(App[int]):
         self._ticker_drawn = key
         note = self._wall_note()
         events = self.ticker.latest(max(12, panel.rows()))
-        line.show(ticker_line(events, self.show_phone, self._level_styles, note + "Latest (t): "))
+        line.show(
+            ticker_line(
+                events,
+                self.show_phone,
+                self._level_styles,
+                note + "Latest (t): ",
+                show_sentence=self.show_sentence,
+            )
+        )
         title = f"{note}Latest (t: all today)"
         if str(panel.border_title) != title:
             # Setting a title repaints the whole panel, even the same title: only on change.
             panel.border_title = title
-        panel.show(events, self.show_phone, self._level_styles, self.options.local_time)
+        panel.show(
+            events,
+            self.show_phone,
+            self._level_styles,
+            self.options.local_time,
+            show_sentence=self.show_sentence,
+        )
 
     def _wall_note(self) -> str:
         """In wall mode, which view is on and whether it is pinned (for the ticker's label)."""
@@ -1263,6 +1278,7 @@ class WallboardApp(App[int]):
                 self.show_phone,
                 self._level_styles,
                 self.options.local_time,
+                show_sentence=self.show_sentence,
             ),
             callback=self._ticker_closed,
         )

@@ -95,10 +95,12 @@ class TickerList(ModalScreen[None]):
         show_phone: Callable[[str], str],
         level_styles: Mapping[str, Style],
         local_time: bool,
+        show_sentence: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__()
         self.events = tuple(events)
         self._show_phone = show_phone
+        self._show_sentence = show_sentence
         self._level_styles = dict(level_styles)
         self._local_time = local_time
 
@@ -117,4 +119,14 @@ class TickerList(ModalScreen[None]):
         self.query_one(EventLines).focus()
 
     def _line(self, event: Event) -> Text:
-        return event_text(event, self._show_phone, self._level_styles, local_time=self._local_time)
+        if self._show_sentence is None:
+            return event_text(
+                event, self._show_phone, self._level_styles, local_time=self._local_time
+            )
+        return event_text(
+            event,
+            self._show_phone,
+            self._level_styles,
+            local_time=self._local_time,
+            show_sentence=self._show_sentence,
+        )

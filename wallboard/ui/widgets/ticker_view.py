@@ -29,9 +29,18 @@ MAX_SENTENCE_CHARS = 300
 SIDE_PANEL_ROWS = 20
 
 
-def event_sentence(event: Event, show_phone: Callable[[str], str]) -> str:
-    """The event's sentence as it may be drawn: numbers through `show_phone`, plain text."""
-    return plain(event.sentence(show_phone), MAX_SENTENCE_CHARS)
+def _same(text: str) -> str:
+    return text
+
+
+def event_sentence(
+    event: Event,
+    show_phone: Callable[[str], str],
+    show_sentence: Callable[[str], str] = _same,
+) -> str:
+    """The event's sentence as it may be drawn: numbers through `show_phone`, plain text,
+    then through `show_sentence` (right-to-left names laid out, when the board does)."""
+    return show_sentence(plain(event.sentence(show_phone), MAX_SENTENCE_CHARS))
 
 
 def event_clock(at: float, local_time: bool) -> str:
@@ -50,6 +59,7 @@ def event_text(
     level_styles: Mapping[str, Style],
     *,
     local_time: bool | None = None,
+    show_sentence: Callable[[str], str] = _same,
 ) -> Text:
     """One event as a styled line: its time (when `local_time` is given), then its sentence;
     an alert in its level's colour."""
@@ -58,7 +68,7 @@ def event_text(
         line.append(event_clock(event.at, local_time), style="dim")
         line.append("  ")
     style = level_styles.get(event.level, Style()) if event.kind == ALERT else Style()
-    line.append(event_sentence(event, show_phone), style=style)
+    line.append(event_sentence(event, show_phone, show_sentence), style=style)
     return line
 
 
@@ -67,6 +77,7 @@ def ticker_line(
     show_phone: Callable[[str], str],
     level_styles: Mapping[str, Style],
     label: str = LINE_LABEL,
+    show_sentence: Callable[[str], str] = _same,
 ) -> Text:
     """The newest events on one line, separated by dots (the view cuts it at its width)."""
     line = Text(no_wrap=True, overflow="ellipsis")
@@ -77,7 +88,7 @@ def ticker_line(
     for index, event in enumerate(events[:LINE_EVENTS]):
         if index:
             line.append(LINE_SEPARATOR, style="dim")
-        line.append_text(event_text(event, show_phone, level_styles))
+        line.append_text(event_text(event, show_phone, level_styles, show_sentence=show_sentence))
     return line
 
 
@@ -113,6 +124,7 @@ class TickerPanel(TextLines):
         show_phone: Callable[[str], str],
         level_styles: Mapping[str, Style],
         local_time: bool,
+        show_sentence: Callable[[str], str] = _same,
     ) -> None:
         """Show the newest events that fit (rows redrawn only when they changed)."""
         if not events:
@@ -120,7 +132,13 @@ class TickerPanel(TextLines):
             return
         self.show_lines(
             *(
-                event_text(event, show_phone, level_styles, local_time=local_time)
+                event_text(
+                    event,
+                    show_phone,
+                    level_styles,
+                    local_time=local_time,
+                    show_sentence=show_sentence,
+                )
                 for event in events[: self.rows()]
             )
         )
