@@ -19,6 +19,7 @@ from wallboard.config import Settings
 from wallboard.core.alerts import AlertBook
 from wallboard.core.board import WaitThresholds
 from wallboard.core.clock import Clock, SystemClock
+from wallboard.core.day_metrics import Outcome
 from wallboard.core.snapshot import Snapshot
 from wallboard.hub.alert_watch import AlertWatch
 from wallboard.hub.recorder import DayRecorder
@@ -247,10 +248,11 @@ def warm_up_demo_day(
     centre: CallCentre,
     recorder: DayRecorder,
     clock: Clock,
-    also: Callable[[Snapshot], None] | None = None,
+    also: Callable[[Snapshot, tuple[Outcome, ...]], None] | None = None,
 ) -> WarmUp:
     """Count the simulated centre's hours up to now into `recorder`, before the first frame
-    (and hand each snapshot to `also`: the board's queue trends and agents' timelines).
+    (and hand each snapshot and its outcomes to `also`: the board's queue trends, agents'
+    timelines and queues' last outcomes).
 
     The day engine polls every `DEMO_WARM_UP_STEP_S` meanwhile (its windows follow the
     interval), then at the board's own interval again."""
@@ -264,9 +266,9 @@ def warm_up_demo_day(
     try:
 
         def record(snapshot: Snapshot) -> None:
-            recorder.record(snapshot)
+            outcomes = recorder.record(snapshot)
             if also is not None:
-                also(snapshot)
+                also(snapshot, outcomes)
 
         return warm_up_day(
             centre,

@@ -283,7 +283,7 @@ async def test_the_agent_detail_shows_todays_counters_and_a_timeline_of_the_day(
         today = text[text.index("Today\n") :]
         assert "Answered          13" in today and "Missed            3" in today
         assert "Talk time         30:07" in today and "AHT               2:33" in today
-        assert "from 08:00, when this board started" in text
+        assert "from 08:00, the board's first data today" in text
         # Three rows of 32 quarter hours; 08:00's cell in the talking colour.
         rows = [line for line in text.splitlines() if line[:6] in ("00:00 ", "08:00 ", "16:00 ")]
         assert len(rows) == 3 and rows[0] == "00:00 " + "·" * 32

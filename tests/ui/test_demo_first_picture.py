@@ -36,7 +36,8 @@ async def test_the_demos_first_picture_is_a_busy_centre_with_todays_figures(
     recorder = recorder_for_an_afternoon(tmp_path / "demo.db")
     began = time.perf_counter()
     app = make_demo_app(
-        BoardOptions(interval_s=2.0),
+        # The board's day as the recorder's (the timelines follow it): whatever the hour.
+        BoardOptions(interval_s=2.0, calendar=recorder.engine.calendar),  # type: ignore[union-attr]
         recorder=recorder,
         alerts=alert_watch(Settings(), recorder),
     )
@@ -72,6 +73,8 @@ async def test_the_demos_first_picture_is_a_busy_centre_with_todays_figures(
             series = app.waiting_trend.series(queue.queue_id, now, 60)
             assert sum(value is not None for value in series) >= 55, queue.name
         assert any(v for q in board.queues for v in app.waiting_trend.series(q.queue_id, now, 60))
+        for queue in board.queues:  # and the queue detail's last outcomes
+            assert app.recent_outcomes.last(queue.queue_id), queue.name
         strip = app.timeline.row(board.agents[0].key)
         assert strip is not None and strip.started_utc <= now - 3600
         # The live board goes on from the warm-up's: an away agent's time in status is

@@ -162,12 +162,12 @@ def stats_table(document: dict[str, Any]) -> list[str]:
                 _duration(a["aht_s"]),
                 _duration(a["talk_s"]),
                 _duration(a["hold_s"]),
-                ", ".join(f"{code}:{_duration(s)}" for code, s in busiest),
+                ", ".join(f"{code}={_duration(s)}" for code, s in busiest),
             ]
         )
     header = [
         "Agent", "SIP", "Answered", "Missed", "Out", "Handled", "AHT", "Talk", "Hold",
-        "Status time (code:h:mm:ss)",
+        "Status time (code=time)",
     ]  # fmt: skip
     lines += _table(header, agent_rows, left=2) if agent_rows else ["No agent figures."]
     alerts = document.get("alerts") or []

@@ -437,12 +437,13 @@ class WallboardApp(App[int]):
         self._refresh_detail_target()
         self.redraw_timers()
 
-    def take_earlier(self, snapshot: Snapshot) -> None:
+    def take_earlier(self, snapshot: Snapshot, outcomes: tuple[Outcome, ...] = ()) -> None:
         """An earlier snapshot, before the first live one (the demo's warm-up of its day):
-        into the queues' trends, the agents' timelines of the day and a board the first
-        live snapshot goes on from, as if the board had been watching then. The picture,
-        the ticker and the alerts start with the first live snapshot; the day's counting
-        is the recorder's, fed by the caller."""
+        into the queues' trends, the agents' timelines of the day, the queues' last
+        outcomes (the counted `outcomes`) and a board the first live snapshot goes on
+        from, as if the board had been watching then. The picture, the ticker and the
+        alerts start with the first live snapshot; the day's counting is the recorder's,
+        fed by the caller."""
         if self.board.snapshot is not None or self._earlier_failed:
             return  # live already (history must not be drawn over what was seen), or broken
         board = self._earlier_board
@@ -453,6 +454,7 @@ class WallboardApp(App[int]):
             board.apply(snapshot, now)
             self.waiting_trend.record(board.queues, now)
             self.timeline.record(((a.key, a.style) for a in board.agents), now)
+            self._remember_outcomes(outcomes)
         except Exception as error:  # history must never take the live picture down
             self.log.error("an earlier snapshot could not be taken", error=repr(error))
             # A board half through a snapshot must not become the live one; no more history.
@@ -967,7 +969,7 @@ class WallboardApp(App[int]):
             self.redraw_timers()
 
     def action_mute(self) -> None:
-        """Mute off-screen notifications for `mute_s`, or unmute them."""
+        """Mute off-screen notifications for a while (15 minutes unless set), or unmute."""
         watch = self.alerts
         if watch is None:
             return

@@ -125,7 +125,7 @@ def _timeline_rows(
         # The board saw nothing before it started (a follower board too: it draws from
         # the snapshots it received).
         started = _hour_minute(timeline.started_utc, local_tz)
-        caption += f"\nfrom {started}, when this board started"
+        caption += f"\nfrom {started}, the board's first data today"
     sheet.heading("Timeline")
     sheet.text.append(caption + "\n", style="dim")
     slots = timeline.slots
@@ -393,7 +393,7 @@ def queue_detail(
             style="dim",
         )
     elif not outcomes:
-        sheet.text.append("None yet today.\n", style="dim")
+        sheet.text.append("None since this board started.\n", style="dim")
     for outcome in outcomes[:RECENT_SHOWN] if outcomes else ():
         waited = format_duration(outcome.seconds) if outcome.seconds is not None else "?"
         who = phone(plain(outcome.phone, 40)) or "unknown number"
