@@ -530,6 +530,19 @@ async def test_typing_in_the_filter_does_not_trigger_board_keys(board_app) -> No
         assert not detail_open(app)
 
 
+async def test_a_filter_matching_nobody_says_so_on_the_grid(board_app) -> None:
+    app = board_app()
+    async with running(app) as pilot:
+        await type_filter(pilot, "VIP")
+        assert names(app) == []
+        lines = view_lines(grid(app))
+        assert lines[0].startswith(" No agent matches “VIP” in names and SIP ids")
+        assert all(not line.strip() for line in lines[1:])
+        await press(pilot, "escape")
+        assert names(app) == STATE_ORDER
+        assert not any("No agent matches" in line for line in view_lines(grid(app)))
+
+
 async def test_escape_clears_the_filter(board_app) -> None:
     app = board_app()
     async with running(app) as pilot:

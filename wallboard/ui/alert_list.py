@@ -58,7 +58,7 @@ class AlertList(ModalScreen[None]):
         width: 90%; height: auto; max-height: 90%;
         border: round $accent; background: $surface; padding: 0 1;
     }
-    AlertList #alert-title { height: 1; }
+    AlertList #alert-title { height: 2; }
     AlertList OptionList { height: auto; max-height: 30; border: none; }
     """
 
@@ -104,8 +104,11 @@ class AlertList(ModalScreen[None]):
         alerts = self._alerts()
         now = self._now()
         active = sum(1 for alert in alerts if alert.active)
-        title = Text(f"Alerts: {active} active, {len(alerts) - active} cleared", style="bold")
-        title.append(f"   {self._mute_text()}   Enter: acknowledge · m: mute all · Esc: close")
+        # Two lines, each cut with an ellipsis: what the list holds, then its keys.
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(f"Alerts: {active} active, {len(alerts) - active} cleared", style="bold")
+        title.append(f" · {self._mute_text()}\n")
+        title.append("Enter: acknowledge · m: mute all · Esc: close", style="dim")
         self.query_one("#alert-title", Static).update(title)
         self._keys = [f"{alert.key}@{alert.first_seen}" for alert in alerts]
         options.clear_options()

@@ -679,6 +679,14 @@ class WallboardApp(App[int]):
             parts.append(f"notifications muted for {format_duration(until - now)}")
         return " · ".join(parts) or None
 
+    def _mute_summary(self, now: float) -> str:
+        """Whether off-screen notifications are on (the alert list's title line)."""
+        watch = self.alerts
+        if watch is not None and watch.book.is_muted(now):
+            until = watch.book.muted_until or now
+            return f"notifications muted for {format_duration(until - now)}"
+        return "notifications on"
+
     @on(PollFailed)
     def _poll_failed(self, message: PollFailed) -> None:
         failure = message.failure
@@ -705,11 +713,27 @@ class WallboardApp(App[int]):
             filter_text=filter_text,
         )
         grid = self.query_one(AgentGrid)
+        grid.empty_note = self._empty_grid_note() if not arranged else ""
         if teams and self.group_by_team:
             grid.set_sections(teams.sections(arranged))
         else:
             grid.set_agents(arranged)
         self._set_grid_title(len(arranged))
+
+    def _empty_grid_note(self) -> str:
+        """Why the grid shows nobody, when the board has agents: the filter, or `h`."""
+        if not self.board.agents:
+            return ""
+        if self.filter_text:
+            what = (
+                "names, SIP ids, teams and their queues"
+                if self.options.teams
+                else ("names and SIP ids (teams and queues need [teams.NAME] in the config)")
+            )
+            return f"No agent matches “{plain(self.filter_text, 40)}” in {what}. Esc clears it."
+        if self.hide_logged_out:
+            return "Every agent is logged out: h shows them."
+        return ""
 
     def queue_staff(self, queue_id: int, queue_name: str) -> QueueStaff | None:
         """How many agents of the teams answering a queue are available, busy and away
@@ -956,7 +980,7 @@ class WallboardApp(App[int]):
             AlertList(
                 watch.book.listing,
                 self.clock.now,
-                lambda: self.alert_summary(self.clock.now()) or "notifications on",
+                lambda: self._mute_summary(self.clock.now()),
                 self._acknowledge,
                 self.action_mute,
                 show_phone=self.show_phone,

@@ -84,6 +84,7 @@ def agent_figures(figures: DayFigures | None, username: str) -> tuple[str, str, 
 
 
 _BOLD = Style(bold=True)
+_DIM = Style(dim=True)
 SHARED_MARK = "+"  # on the tile of an agent who is in several teams (shown under each)
 _NOBODY: frozenset[str] = frozenset()
 
@@ -152,6 +153,8 @@ class AgentGrid(LineView):
         self.figures: DayFigures | None = None
         self.marks: Mapping[str, str] = {}  # SIP id → "warn" | "alert" (active alerts)
         self.callout: frozenset[str] = frozenset()  # keys of agents idle while callers wait
+        # Said on the grid's first line when it shows no agent (a filter matching nobody).
+        self.empty_note = ""
         self._styles: dict[str, Style] = {}
         self._plain = Style()
         self._selected_plain = Style(reverse=True)
@@ -309,6 +312,8 @@ class AgentGrid(LineView):
 
     def line_count(self) -> int:
         """Lines needed for every agent (and every team's heading)."""
+        if not self.agents:
+            return 1 if self.empty_note else 0
         groups = self._grouped()
         if groups is not None:
             return len(groups.lines)
@@ -371,6 +376,8 @@ class AgentGrid(LineView):
         is, so it draws the same. A timer's key holds its escalation step: the line is
         drawn again only when a step is crossed; each other second only its text changes.
         """
+        if not self.agents:
+            return ((0, self.line_width, ("note", self.empty_note)),)
         cell = self.cell_width
         heading, start, agents, row_part, shared = self._line_place(index)
         if heading is not None:
@@ -428,6 +435,8 @@ class AgentGrid(LineView):
 
     def build_line(self, index: int, width: int) -> list[Segment]:
         """Draw one line of tiles or compact entries."""
+        if not self.agents:
+            return [Segment(fit(" " + self.empty_note, width), self._plain + _DIM)]
         cell = self.cell_width
         heading, start, agents, row_part, shared = self._line_place(index)
         if heading is not None:
