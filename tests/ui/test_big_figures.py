@@ -93,7 +93,7 @@ async def test_each_queue_service_level_in_big_digits_when_few_queues() -> None:
         big = app.query_one(BigFigures)
         assert len(big.bands) == 2
         # In the queue table's order: trouble first.
-        assert [c.card.label for c in big.bands[1][1]] == ["Support", "Sales", "Billing"]
+        assert [c.card.label for c in big.bands[1][1]] == ["SL Support", "SL Sales", "SL Billing"]
         assert all(c.card.text == "—" for c in big.bands[1][1])  # no report: a dash
         # More than six queues: no per-queue band.
         many = [

@@ -224,7 +224,7 @@ class TotalsBar(Vertical):
         queue_cards = (
             tuple(
                 Card(
-                    level.name,
+                    f"SL {level.name}",  # whose service level, said on the card itself
                     TODAY_NONE
                     if level.service_level_pct is None
                     else f"{level.service_level_pct:.0f}%",
