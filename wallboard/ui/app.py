@@ -100,9 +100,9 @@ if TYPE_CHECKING:
 
 NARROW_WIDTH = 100
 WIDE_WIDTH = 200  # from here the ticker is a panel beside the queues, not a line
-# Alerts are checked at each poll, and by the tick when no poll came for this long (the
-# data went stale, or a long interval): waits and breaks grow by the second, but an alert
-# a few seconds late costs nothing, and checking thousands of agents each second costs CPU.
+# Alerts are checked this often, by a poll or by the tick (which goes on when the data
+# stops: the stale alert): waits and breaks grow by the second, but an alert a few seconds
+# late costs nothing, and checking thousands of agents at every poll costs CPU.
 ALERT_CHECK_S = 5.0
 WALL_PAGE_SECONDS = 8
 TICK_GRID_FOLLOW = 0.1  # how much of a tick's distance from the grid moves the grid
@@ -424,7 +424,7 @@ class WallboardApp(App[int]):
         self._take_events(before, outcomes, dated)
         self.health = self.health.succeeded(dated, snapshot.latency_s, len(snapshot.skipped))
         self._line_ticks_up(now)
-        self.check_alerts(now)
+        self._check_alerts_when_due(now)
         # The time the new data is drawn at, set before it is drawn: when it is the coming
         # tick's (`_timer_time`), each line is redrawn once, not for the data then the time.
         shown = self._timer_time(now, advance=False)
@@ -614,12 +614,20 @@ class WallboardApp(App[int]):
         except Exception as error:  # a timeline must never take the live picture down
             self.log.error("the timeline could not take a snapshot", error=repr(error))
 
+    def _check_alerts_when_due(self, now: float) -> None:
+        """Check the alerts when the last check is `ALERT_CHECK_S` old."""
+        since_check = now - self._alerts_checked_at
+        # (Negative: the clock was set back; checking then is cheaper than missing a while.)
+        if since_check >= ALERT_CHECK_S or since_check < 0:
+            self.check_alerts(now)
+
     def check_alerts(self, now: float) -> None:
         """Raise and clear alerts for `now`; notify off screen what is due."""
         watch = self.alerts
         if watch is None:
             return
-        self._alerts_checked_at = now
+        # A check before the first data counts for nothing: the first snapshot is checked.
+        self._alerts_checked_at = now if self.board.snapshot is not None else float("-inf")
         try:
             changes = watch.check(self.board, self.health, now)
         except Exception as error:  # alerting must never take the live picture down
@@ -899,10 +907,8 @@ class WallboardApp(App[int]):
         )
         if self.detail_for is not None:
             self._show_detail(shown)
-        since_check = now - self._alerts_checked_at
-        # (Negative: the clock was set back; checking then is cheaper than missing a while.)
-        if advance and (since_check >= ALERT_CHECK_S or since_check < 0):
-            self.check_alerts(now)
+        if advance:
+            self._check_alerts_when_due(now)
         if advance and self.wall:
             self._turn_wall(grid)
 
