@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from wallboard.core.day_engine import DayEngine
 from wallboard.core.day_figures import DayFigures
 from wallboard.core.day_metrics import ThresholdTable
+from wallboard.core.snapshot import Snapshot
 from wallboard.sim.centre import CallCentre
 
 from .sim_feed import UTC_CALENDAR, snapshots
@@ -12,15 +15,24 @@ from .sim_feed import UTC_CALENDAR, snapshots
 START = 1_800_000_000.0 - (1_800_000_000.0 % 86400) + 9 * 3600
 
 
-def test_figures_match_the_report_row_for_row() -> None:
-    centre = CallCentre(seed=5, agents=60, queues=4, start=START)
+def counted_until(
+    until: float, *, start: float = START, agents: int = 60, queues: int = 4
+) -> tuple[DayEngine, Iterator[Snapshot]]:
+    """An engine that has counted a simulated centre from `start` up to `until`, and the
+    feed of the centre's next half hour of polls."""
+    centre = CallCentre(seed=5, agents=agents, queues=queues, start=start)
     engine = DayEngine(UTC_CALENDAR, ThresholdTable(), 2.0)
-    feed = snapshots(centre, START, START + 1800, 2.0)
+    feed = snapshots(centre, start, until + 1800, 2.0)
     for snapshot in feed:
         engine.apply(snapshot)
-        if snapshot.fetched_at >= START + 1200:
+        if snapshot.fetched_at >= until:
             break
+    return engine, feed
+
+
+def test_figures_match_the_report_row_for_row() -> None:
     now = START + 1200
+    engine, _ = counted_until(now)
     figures = engine.figures(now)
     expected = DayFigures.from_report(engine.report(now))
     assert figures.day == expected.day and figures.known
@@ -39,13 +51,7 @@ def test_figures_match_the_report_row_for_row() -> None:
 def test_figures_of_an_older_poll_give_no_row_rather_than_a_mix() -> None:
     """The app makes new figures after each poll; figures read late (a bug elsewhere, a
     poll counted meanwhile) show no agent row rather than mix two polls, or two days."""
-    centre = CallCentre(seed=5, agents=60, queues=4, start=START)
-    engine = DayEngine(UTC_CALENDAR, ThresholdTable(), 2.0)
-    feed = snapshots(centre, START, START + 1800, 2.0)
-    for snapshot in feed:
-        engine.apply(snapshot)
-        if snapshot.fetched_at >= START + 600:
-            break
+    engine, feed = counted_until(START + 600)
     figures = engine.figures(START + 600)
     first = sorted(engine.metrics.agents)[0]  # type: ignore[union-attr]
     read_before = figures.agent(first)
@@ -61,16 +67,12 @@ def test_figures_of_an_older_poll_give_no_row_rather_than_a_mix() -> None:
 
 def test_across_midnight_the_old_days_figures_never_show_the_new_days_rows() -> None:
     before_midnight = (START // 86400 + 1) * 86400 - 120
-    centre = CallCentre(seed=5, agents=30, queues=3, start=before_midnight - 600)
-    engine = DayEngine(UTC_CALENDAR, ThresholdTable(), 2.0)
-    feed = snapshots(centre, before_midnight - 600, before_midnight + 240, 2.0)
-    for snapshot in feed:
-        engine.apply(snapshot)
-        if snapshot.fetched_at >= before_midnight:
-            break
+    engine, feed = counted_until(before_midnight, start=before_midnight - 600, agents=30, queues=3)
     old_day = engine.figures(before_midnight)
     for snapshot in feed:
         engine.apply(snapshot)
+        if snapshot.fetched_at >= before_midnight + 240:
+            break
     assert engine.metrics is not None and engine.metrics.day.isoformat() != old_day.day
     assert all(old_day.agent(key) is None for key in engine.metrics.agents)
     new_day = engine.figures(before_midnight + 240)

@@ -278,7 +278,6 @@ class WallboardApp(App[int]):
         self.theme_problems: list[str] = []
         self.board_themes: dict[str, BoardTheme] = load_themes(self.theme_problems)
         self._tick_timer: Any = None  # the 1 Hz interval timer (textual.timer.Timer)
-        self._ticks = 0
         self._tick_origin: float | None = None
         self._timer_now = 0.0
         self._drawn_early: float | None = None  # a tick's time that new data drew early
@@ -863,7 +862,6 @@ class WallboardApp(App[int]):
             return  # a last timer firing while the app shuts down: nothing left to draw
         now = self.clock.now()
         if advance:
-            self._ticks += 1
             self._roll_ticker(now)
         shown = self._timer_time(now, advance)
         grid.show_time(shown)
